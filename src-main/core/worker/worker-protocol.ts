@@ -1,0 +1,25 @@
+import type { CoreEvent, Method } from '../../../src-shared/api/client-api.contract';
+import type { Result } from '../../../src-shared/result';
+
+/** What the host process tells the core when it starts it. */
+export interface CoreOptions {
+  /** Folder for the replica (replica.db) and its WAL files. */
+  dataDir: string;
+  /** migrations/client, shipped beside the app. */
+  migrationsDir: string;
+  /** Seed zh-CN demo data into an empty replica. */
+  seedDemo: boolean;
+  /** The OS locale, used until the user picks a language. */
+  osLocale: string;
+  /** The app's version, shown in About and written to sync requests later. */
+  appVersion: string;
+}
+
+/** `close` asks the core to finish, close the replica cleanly (checkpointing the WAL) and exit. */
+export type WorkerRequest = { kind: 'call'; id: number; method: Method; input: unknown } | { kind: 'close' };
+
+export type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'fatal'; error: { code: string; message: string } }
+  | { kind: 'reply'; id: number; reply: Result<unknown> }
+  | { kind: 'event'; event: CoreEvent };

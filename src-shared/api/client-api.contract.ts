@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { entityNames, type EntityName } from '../entities/index';
+import type { Result } from '../result';
+
+/**
+ * The client API: the one contract between the renderer (and later the CLI) and the data core.
+ * Every transport (worker messages, Electron IPC, the browser host's WebSocket) carries
+ * `{ method, input }` and answers a Result. Inputs are validated with these schemas where they
+ * enter the core; both sides' types derive from this file.
+ */
+const entityName = z.enum(entityNames as [EntityName, ...EntityName[]]);
+const recordId = z.string().min(1).max(64);
+/** A record as it crosses a boundary: system fields plus the entity's fields. */
+export type RecordData = Record<string, unknown> & { id: string; updatedAt: number; deletedAt: number | null };
+const recordData = z.custom<RecordData>((v) => typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string');
+
+export const filterOps = ['eq', 'neq', 'contains', 'notContains', 'startsWith', 'endsWith', 'in', 'lt', 'lte', 'gt', 'gte', 'between', 'blank', 'notBlank'] as const;
+export type FilterOp = (typeof filterOps)[number];
+
+const filterValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+export const listFilter = z.object({
+  field: z.string().min(1).max(64),
+  op: z.enum(filterOps),
+  value: z.union([filterValue, z.array(filterValue).max(200)]).optional(),
+  value2: filterValue.optional(),
+});
+export type ListFilter = z.infer<typeof listFilter>;
+
+export const listQuery = z.object({
+  entity: entityName,
+  offset: z.number().int().min(0).default(0),
+  /** Rows per request: the grid asks in blocks; keep blocks well under a screenful of work. */
+  limit: z.number().int().min(1).max(1000).default(100),
+  sort: z.array(z.object({ field: z.string().min(1).max(64), dir: z.enum(['asc', 'desc']) })).max(4).default([]),
+  filters: z.array(listFilter).max(30).default([]),
+  /** Free text matched through the search index (quick filter above the grid). */
+  quick: z.string().max(200).optional(),
+  /** Skip the COUNT(*) when the caller already knows the total (scrolling within one query). */
+  withTotal: z.boolean().default(true),
+});
+export type ListQuery = z.input<typeof listQuery>;
+
+const searchHit = z.object({ entity: entityName, id: z.string(), title: z.string(), subtitle: z.string() });
+export type SearchHit = z.infer<typeof searchHit>;
+
+export const syncStatus = z.object({
+  /** `local` until a sync server is configured; then online / offline / syncing. */
+  state: z.enum(['local', 'online', 'offline', 'syncing']),
+  pending: z.number().int(),
+  lastSyncAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof syncStatus>;
+
+export const appInfo = z.object({
+  version: z.string(),
+  schemaVersion: z.number().int(),
+  locale: z.string(),
+  user: z.object({ id: z.string(), name: z.string() }),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfo>;
+
+const settingKey = z.string().min(1).max(100).regex(/^[a-zA-Z0-9_.:-]+$/);
+
+export const clientApi = {
+  'app.info': { input: z.object({}), output: appInfo },
+  'record.list': { input: listQuery, output: z.object({ rows: z.array(recordData), total: z.number().int().nullable() }) },
+  'record.get': { input: z.object({ entity: entityName, id: recordId }), output: recordData },
+  'record.create': {
+    input: z.object({ entity: entityName, values: z.record(z.string(), z.unknown()), id: recordId.optional() }),
+    output: recordData,
+  },
+  'record.update': { input: z.object({ entity: entityName, id: recordId, values: z.record(z.string(), z.unknown()) }), output: recordData },
+  /** Tombstones the record and its cascading children; `restore` with the same id undoes it. */
+  'record.delete': { input: z.object({ entity: entityName, id: recordId }), output: z.object({ deleted: z.number().int() }) },
+  'record.restore': { input: z.object({ entity: entityName, id: recordId }), output: recordData },
+  'search.global': {
+    input: z.object({ q: z.string().max(200), limit: z.number().int().min(1).max(50).default(20), entity: entityName.optional() }),
+    output: z.object({ hits: z.array(searchHit) }),
+  },
+  'settings.get': { input: z.object({ key: settingKey }), output: z.unknown() },
+  'settings.set': { input: z.object({ key: settingKey, value: z.unknown() }), output: z.object({}) },
+  'sync.status': { input: z.object({}), output: syncStatus },
+} as const;
+
+export type ClientApi = typeof clientApi;
+export type Method = keyof ClientApi;
+export type MethodInput<M extends Method> = z.input<ClientApi[M]['input']>;
+export type MethodParsedInput<M extends Method> = z.output<ClientApi[M]['input']>;
+export type MethodOutput<M extends Method> = z.output<ClientApi[M]['output']>;
+
+export const methods = Object.keys(clientApi) as Method[];
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.hasOwn(clientApi, name);
+}
+
+/** The core implements this; each handler gets its input already validated. */
+export type ApiHandlers = { [M in Method]: (input: MethodParsedInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
+
+/** What the renderer calls: promise-returning, throwing an ApiError on `{ ok: false }`. */
+export type ApiClient = { [M in Method]: (input: MethodInput<M>) => Promise<MethodOutput<M>> };
+
+/** Pushed by the core to every connected view. */
+export type CoreEvent =
+  | { type: 'changed'; entity: EntityName; ids: string[] }
+  | { type: 'sync'; status: SyncStatus };
+
+/** A transport sends one request and resolves with the core's Result. */
+export interface Transport {
+  invoke(method: Method, input: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (event: CoreEvent) => void): () => void;
+}
