@@ -22,7 +22,7 @@ export type FieldKind =
 interface FieldCommon {
   /** Must be present and non-empty on create and stay so on update. */
   required?: boolean;
-  /** Indexed for the global search. */
+  /** Indexed for the global search (for a ref field: the referenced record's title). */
   search?: boolean;
   /** Shown as a grid column by default (the user may show others). */
   list?: boolean;

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { CrmError } from '../../../src-shared/result';
+
+export type ReplicaDb = BetterSQLite3Database<Record<string, never>>;
+
+export interface Replica {
+  /** The one writable handle: the core is the replica's only writer. */
+  sqlite: Database.Database;
+  db: ReplicaDb;
+  file: string;
+  schemaVersion: number;
+  close(): void;
+}
+
+interface JournalEntry {
+  idx: number;
+  tag: string;
+  when: number;
+}
+
+export function readJournal(migrationsDir: string): JournalEntry[] {
+  const file = path.join(migrationsDir, 'meta', '_journal.json');
+  const journal = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: JournalEntry[] };
+  return journal.entries;
+}
+
+/**
+ * Opens (creating if needed) the replica and brings its schema up to date. The schema version is
+ * the number of migrations applied, kept in PRAGMA user_version; a replica whose version is above
+ * what this build knows was written by a newer app and is refused before anything touches it,
+ * since an older build could misread or damage columns it does not know.
+ */
+export function openReplica(file: string, migrationsDir: string, appVersion: string): Replica {
+  const known = readJournal(migrationsDir).length;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file);
+  } catch (error) {
+    throw new CrmError('DB_OPEN_FAILED', `cannot open ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const found = sqlite.pragma('user_version', { simple: true }) as number;
+    if (found > known) {
+      const writer = readMeta(sqlite, 'appVersion');
+      throw new CrmError(
+        'DB_TOO_NEW',
+        `The local database ${file} has schema version ${found}${writer ? ` (written by version ${writer} of the app)` : ''}, ` +
+          `but this version of the app (${appVersion}) knows only up to ${known}. Update the app to open it.`,
+      );
+    }
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode; only an OS crash or power loss can
+    // lose the last transactions, and the outbox is re-sent from the server's acknowledgements.
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('cache_size = -32000');
+    const db = drizzle(sqlite);
+    migrate(db, { migrationsFolder: migrationsDir });
+    sqlite.pragma(`user_version = ${known}`);
+    writeMeta(sqlite, 'appVersion', appVersion);
+    return {
+      sqlite,
+      db,
+      file,
+      schemaVersion: known,
+      close() {
+        if (!sqlite.open) return;
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        sqlite.close();
+      },
+    };
+  } catch (error) {
+    sqlite.close();
+    if (error instanceof CrmError) throw error;
+    throw new CrmError('DB_OPEN_FAILED', `cannot prepare ${file}: ${(error as Error).message}`);
+  }
+}
+
+function hasMetaTable(sqlite: Database.Database): boolean {
+  return sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'replica_meta'").get() !== undefined;
+}
+
+export function readMeta(sqlite: Database.Database, key: string): string | null {
+  if (!hasMetaTable(sqlite)) return null;
+  const row = sqlite.prepare('SELECT value FROM replica_meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export function writeMeta(sqlite: Database.Database, key: string, value: string): void {
+  sqlite.prepare('INSERT INTO replica_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,117 @@
+import { getTableColumns } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, type AnySQLiteColumn, type SQLiteColumnBuilderBase } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { entities, snakeCase, type EntityDef, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+
+/**
+ * The replica's tables, derived from the entity definitions in src-shared: adding a field there and
+ * running `npm run db:generate` is the whole change. Synced columns are nullable at the SQL level
+ * even when the form requires them, because a required-ness that changes between app versions
+ * must not break older replicas; validation enforces it instead.
+ */
+function columnFor(name: string, def: FieldDef): SQLiteColumnBuilderBase {
+  const col = snakeCase(name);
+  switch (def.kind) {
+    case 'int':
+    case 'money':
+    case 'datetime':
+      return integer(col);
+    case 'bool':
+      return integer(col, { mode: 'boolean' }).notNull().default(false);
+    case 'tags':
+      return text(col, { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`);
+    case 'text':
+    case 'longtext':
+    case 'email':
+    case 'phone':
+    case 'mobile':
+    case 'url':
+    case 'enum':
+    case 'date':
+    case 'ref':
+      return text(col);
+    default: {
+      const exhaustive: never = def;
+      return exhaustive;
+    }
+  }
+}
+
+function entityTable(def: EntityDef) {
+  const columns: Record<string, SQLiteColumnBuilderBase> = {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    deletedAt: integer('deleted_at'),
+  };
+  for (const [name, field] of Object.entries(def.fields)) columns[name] = columnFor(name, field);
+  return sqliteTable(def.table, columns, (t) => {
+    const cols = t as unknown as Record<string, AnySQLiteColumn>;
+    const live = sql`deleted_at IS NULL`;
+    // Partial indexes over live rows: every list query filters on deleted_at IS NULL, and
+    // tombstones (kept for undo and sync) should not slow the grid down.
+    const out = [
+      index(`${def.table}_updated_at_idx`).on(cols.updatedAt as AnySQLiteColumn).where(live),
+      index(`${def.table}_owner_idx`).on(cols.ownerId as AnySQLiteColumn).where(live),
+    ];
+    for (const [name, field] of Object.entries(def.fields)) {
+      if (field.indexed) out.push(index(`${def.table}_${snakeCase(name)}_idx`).on(cols[name] as AnySQLiteColumn).where(live));
+    }
+    return out;
+  });
+}
+
+export const accounts = entityTable(entities.account);
+export const contacts = entityTable(entities.contact);
+
+export const entityTables = { account: accounts, contact: contacts } satisfies Record<EntityName, unknown>;
+export type EntityTable = (typeof entityTables)[EntityName];
+
+export function tableColumns(entity: EntityName): Record<string, AnySQLiteColumn> {
+  return getTableColumns(entityTables[entity]) as Record<string, AnySQLiteColumn>;
+}
+
+/**
+ * Local changes waiting for the sync server, in the order they were made. `changes` holds the new
+ * values of the fields touched; `base` their values before, which field-level merge needs.
+ */
+export const outbox = sqliteTable('outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  mutationId: text('mutation_id').notNull().unique(),
+  entity: text('entity').notNull(),
+  recordId: text('record_id').notNull(),
+  op: text('op', { enum: ['create', 'update', 'delete', 'restore'] }).notNull(),
+  changes: text('changes', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  base: text('base', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Per-user UI settings (language, grid columns); JSON values. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).$type<unknown>(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Facts about this replica: its local user, the app version that last wrote it. */
+export const replicaMeta = sqliteTable('replica_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/**
+ * Maps search index rows to records. The FTS5 table itself (search_fts, contentless) is created
+ * by a hand-written migration because drizzle has no virtual tables; its rowid is doc_id here.
+ */
+export const searchDocs = sqliteTable(
+  'search_doc',
+  {
+    docId: integer('doc_id').primaryKey(),
+    entity: text('entity').notNull(),
+    recordId: text('record_id').notNull(),
+  },
+  (t) => [index('search_doc_record_idx').on(t.entity, t.recordId)],
+);

@@ -1,0 +1,57 @@
+import type Database from 'better-sqlite3';
+import { uuidv7 } from 'uuidv7';
+import type { EntityName } from '../../../src-shared/entities/index';
+
+export type OutboxOp = 'create' | 'update' | 'delete' | 'restore';
+
+export interface OutboxEntry {
+  seq: number;
+  mutationId: string;
+  entity: EntityName;
+  recordId: string;
+  op: OutboxOp;
+  changes: Record<string, unknown>;
+  base: Record<string, unknown>;
+  createdAt: number;
+}
+
+/**
+ * Local changes waiting to be pushed. Only the record repository appends, inside the same
+ * transaction as the row it describes, so a change and its outbox entry exist together or not at all.
+ */
+export class OutboxRepository {
+  private readonly insert: Database.Statement<[string, string, string, string, string, string, number]>;
+  private readonly countAll: Database.Statement<[], { n: number }>;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.insert = sqlite.prepare(
+      'INSERT INTO outbox (mutation_id, entity, record_id, op, changes, base, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.countAll = sqlite.prepare('SELECT count(*) AS n FROM outbox');
+  }
+
+  append(entity: EntityName, recordId: string, op: OutboxOp, changes: Record<string, unknown>, base: Record<string, unknown>, at: number): void {
+    this.insert.run(uuidv7(), entity, recordId, op, JSON.stringify(changes), JSON.stringify(base), at);
+  }
+
+  pendingCount(): number {
+    return this.countAll.get()?.n ?? 0;
+  }
+
+  /** Oldest first, as they must be pushed. */
+  peek(limit: number): OutboxEntry[] {
+    const rows = this.sqlite
+      .prepare('SELECT seq, mutation_id, entity, record_id, op, changes, base, created_at FROM outbox ORDER BY seq LIMIT ?')
+      .all(limit) as { seq: number; mutation_id: string; entity: EntityName; record_id: string; op: OutboxOp; changes: string; base: string; created_at: number }[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      mutationId: r.mutation_id,
+      entity: r.entity,
+      recordId: r.record_id,
+      op: r.op,
+      changes: JSON.parse(r.changes) as Record<string, unknown>,
+      base: JSON.parse(r.base) as Record<string, unknown>,
+      createdAt: r.created_at,
+    }));
+  }
+}

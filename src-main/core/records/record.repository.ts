@@ -1,0 +1,327 @@
+import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { uuidv7 } from 'uuidv7';
+import type { ListQuery, RecordData } from '../../../src-shared/api/client-api.contract';
+import { cascadeChildren, entities, isEntityName, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+import { validateValues } from '../../../src-shared/entities/record.schema';
+import { CrmError, type FieldIssue } from '../../../src-shared/result';
+import { entityTables, tableColumns } from '../db/schema';
+import type { Replica } from '../db/replica';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { SearchIndex } from '../search/search.index';
+import { filterCondition, orderBy, quickFilterCondition } from './list-query.util';
+
+type ParsedListQuery = Required<Omit<ListQuery, 'quick'>> & { quick?: string | undefined };
+
+export interface ChangeSink {
+  (entity: EntityName, ids: string[]): void;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  return (a ?? null) === (b ?? null);
+}
+
+/**
+ * Reads and writes records of every entity. Each write changes the row, appends its outbox entry
+ * and updates the search index in one SQLite transaction. Deletes are tombstones (deletedAt set),
+ * so undo is a restore and the sync engine can push the delete.
+ */
+export class RecordRepository {
+  readonly outbox: OutboxRepository;
+  readonly search: SearchIndex;
+  private lastTick = 0;
+
+  constructor(
+    private readonly replica: Replica,
+    private readonly currentUser: () => string,
+    private readonly onChange: ChangeSink,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.outbox = new OutboxRepository(replica.sqlite);
+    // Continue after the newest write already stored, in case the OS clock stepped back since.
+    for (const def of Object.values(entities)) {
+      const row = replica.sqlite.prepare(`SELECT max(updated_at) AS t FROM ${def.table} WHERE deleted_at IS NULL`).get() as { t: number | null };
+      this.lastTick = Math.max(this.lastTick, row.t ?? 0);
+    }
+    this.search = new SearchIndex(replica.sqlite, (ent, id) => {
+      if (!isEntityName(ent)) return null;
+      const target = this.find(ent, id);
+      return target ? String(target[entities[ent].titleField] ?? '') : null;
+    });
+  }
+
+  /**
+   * Write timestamps, strictly increasing within this replica even when two writes fall in the same
+   * millisecond: restore finds the children deleted with a parent by their shared deletedAt, so two
+   * deletes must never share one.
+   */
+  private tick(): number {
+    this.lastTick = Math.max(this.now(), this.lastTick + 1);
+    return this.lastTick;
+  }
+
+  private table(entity: EntityName): SQLiteTable {
+    return entityTables[entity] as unknown as SQLiteTable;
+  }
+
+  private col(entity: EntityName, name: string) {
+    const col = tableColumns(entity)[name];
+    if (!col) throw new CrmError('BAD_REQUEST', `${entity} has no column ${name}`);
+    return col;
+  }
+
+  /** The record including tombstones, or undefined. */
+  find(entity: EntityName, id: string): RecordData | undefined {
+    const rows = this.replica.db.select().from(this.table(entity)).where(eq(this.col(entity, 'id'), id)).limit(1).all();
+    return rows[0] as RecordData | undefined;
+  }
+
+  get(entity: EntityName, id: string): RecordData {
+    const record = this.find(entity, id);
+    if (!record || record.deletedAt !== null) throw new CrmError('NOT_FOUND', `${entity} ${id} not found`);
+    return record;
+  }
+
+  list(query: ParsedListQuery): { rows: RecordData[]; total: number | null } {
+    const { entity } = query;
+    const conds: SQL[] = [isNull(this.col(entity, 'deletedAt'))];
+    for (const filter of query.filters) conds.push(filterCondition(entity, filter));
+    if (query.quick) {
+      const quick = quickFilterCondition(entity, query.quick);
+      if (quick) conds.push(quick);
+    }
+    const where = and(...conds);
+    const rows = this.replica.db
+      .select()
+      .from(this.table(entity))
+      .where(where)
+      .orderBy(...orderBy(entity, query.sort))
+      .limit(query.limit)
+      .offset(query.offset)
+      .all() as RecordData[];
+    let total: number | null = null;
+    if (query.withTotal) {
+      total = this.replica.db.select({ n: count() }).from(this.table(entity)).where(where).get()?.n ?? 0;
+    }
+    return { rows, total };
+  }
+
+  /** Titles of records, for search hits and ref fields; deleted ones are left out. */
+  titles(entity: EntityName, ids: string[]): Map<string, RecordData> {
+    const out = new Map<string, RecordData>();
+    if (ids.length === 0) return out;
+    // Chunked: SQLite limits the number of bound parameters in one statement.
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.replica.db
+        .select()
+        .from(this.table(entity))
+        .where(and(isNull(this.col(entity, 'deletedAt')), sql`${this.col(entity, 'id')} IN ${chunk}`))
+        .all() as RecordData[];
+      for (const row of rows) out.set(row.id, row);
+    }
+    return out;
+  }
+
+  private checkRefs(entity: EntityName, values: Record<string, unknown>): FieldIssue[] {
+    const issues: FieldIssue[] = [];
+    for (const [name, field] of Object.entries(entities[entity].fields as Record<string, FieldDef>)) {
+      if (field.kind !== 'ref' || !(name in values) || values[name] === null) continue;
+      if (!isEntityName(field.entity)) continue;
+      const target = this.find(field.entity, String(values[name]));
+      if (!target || target.deletedAt !== null) issues.push({ field: name, key: 'validation.ref' });
+    }
+    return issues;
+  }
+
+  create(entity: EntityName, input: Record<string, unknown>, id?: string): RecordData {
+    const { values, issues } = validateValues(entity, input, 'create');
+    issues.push(...this.checkRefs(entity, values));
+    if (issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, issues);
+    if (id && this.find(entity, id)) throw new CrmError('BAD_REQUEST', `${entity} ${id} already exists`);
+    const now = this.tick();
+    const user = this.currentUser();
+    const row: Record<string, unknown> = {
+      ...values,
+      id: id ?? uuidv7(),
+      ownerId: typeof values.ownerId === 'string' ? values.ownerId : user,
+      createdAt: now,
+      createdBy: user,
+      updatedAt: now,
+      updatedBy: user,
+      deletedAt: null,
+    };
+    const recordId = String(row.id);
+    this.replica.sqlite.transaction(() => {
+      this.replica.db.insert(this.table(entity)).values(row).run();
+      const changes = Object.fromEntries(Object.entries(row).filter(([k]) => !['id', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedAt'].includes(k)));
+      this.outbox.append(entity, recordId, 'create', changes, {}, now);
+      this.search.put(entity, { ...row, id: recordId });
+    })();
+    this.onChange(entity, [recordId]);
+    return this.get(entity, recordId);
+  }
+
+  update(entity: EntityName, id: string, input: Record<string, unknown>): RecordData {
+    const existing = this.get(entity, id);
+    const { values, issues } = validateValues(entity, input, 'update');
+    issues.push(...this.checkRefs(entity, values));
+    if (issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, issues);
+    const changes: Record<string, unknown> = {};
+    const base: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(values)) {
+      if (!sameValue(existing[name], value)) {
+        changes[name] = value;
+        base[name] = existing[name] ?? null;
+      }
+    }
+    if (Object.keys(changes).length === 0) return existing;
+    const now = this.tick();
+    const user = this.currentUser();
+    this.replica.sqlite.transaction(() => {
+      this.replica.db
+        .update(this.table(entity))
+        .set({ ...changes, updatedAt: now, updatedBy: user })
+        .where(eq(this.col(entity, 'id'), id))
+        .run();
+      this.outbox.append(entity, id, 'update', changes, base, now);
+      this.search.put(entity, { ...existing, ...changes, id });
+      if (entities[entity].titleField in changes) this.reindexReferrers(entity, id);
+    })();
+    this.onChange(entity, [id]);
+    return this.get(entity, id);
+  }
+
+  /**
+   * Tombstones the record and, with the same timestamp, its cascading children (an account's
+   * contacts). The shared timestamp is how restore knows which children went with it.
+   */
+  delete(entity: EntityName, id: string): number {
+    this.get(entity, id);
+    const now = this.tick();
+    const user = this.currentUser();
+    const touched = new Map<EntityName, string[]>();
+    this.replica.sqlite.transaction(() => {
+      const visit = (ent: EntityName, recordId: string) => {
+        this.replica.db
+          .update(this.table(ent))
+          .set({ deletedAt: now, updatedAt: now, updatedBy: user })
+          .where(eq(this.col(ent, 'id'), recordId))
+          .run();
+        this.outbox.append(ent, recordId, 'delete', {}, {}, now);
+        this.search.remove(ent, recordId);
+        touched.set(ent, [...(touched.get(ent) ?? []), recordId]);
+        for (const child of cascadeChildren(ent)) {
+          const kids = this.replica.db
+            .select({ id: this.col(child.entity, 'id') })
+            .from(this.table(child.entity))
+            .where(and(eq(this.col(child.entity, child.field), recordId), isNull(this.col(child.entity, 'deletedAt'))))
+            .all() as { id: string }[];
+          for (const kid of kids) visit(child.entity, kid.id);
+        }
+      };
+      visit(entity, id);
+    })();
+    let n = 0;
+    for (const [ent, ids] of touched) {
+      n += ids.length;
+      this.onChange(ent, ids);
+    }
+    return n;
+  }
+
+  /** Undoes a delete: the record and the children that were deleted with it come back. */
+  restore(entity: EntityName, id: string): RecordData {
+    const record = this.find(entity, id);
+    if (!record) throw new CrmError('NOT_FOUND', `${entity} ${id} not found`);
+    if (record.deletedAt === null) return record;
+    const parentIssues = this.checkRefs(entity, record);
+    if (parentIssues.length > 0) throw new CrmError('VALIDATION', `the parent of ${entity} ${id} is deleted`, parentIssues);
+    const deletedAt = record.deletedAt;
+    const now = this.tick();
+    const user = this.currentUser();
+    const touched = new Map<EntityName, string[]>();
+    this.replica.sqlite.transaction(() => {
+      const visit = (ent: EntityName, recordId: string) => {
+        this.replica.db
+          .update(this.table(ent))
+          .set({ deletedAt: null, updatedAt: now, updatedBy: user })
+          .where(eq(this.col(ent, 'id'), recordId))
+          .run();
+        this.outbox.append(ent, recordId, 'restore', {}, {}, now);
+        const restored = this.find(ent, recordId);
+        if (restored) this.search.put(ent, restored);
+        touched.set(ent, [...(touched.get(ent) ?? []), recordId]);
+        for (const child of cascadeChildren(ent)) {
+          const kids = this.replica.db
+            .select({ id: this.col(child.entity, 'id') })
+            .from(this.table(child.entity))
+            .where(and(eq(this.col(child.entity, child.field), recordId), eq(this.col(child.entity, 'deletedAt'), deletedAt)))
+            .all() as { id: string }[];
+          for (const kid of kids) visit(child.entity, kid.id);
+        }
+      };
+      visit(entity, id);
+    })();
+    for (const [ent, ids] of touched) this.onChange(ent, ids);
+    return this.get(entity, id);
+  }
+
+  /**
+   * Loads rows that did not originate as local edits (demo data, and later snapshots from the
+   * server): no outbox entries, indexed for search, in one transaction per call.
+   */
+  bulkLoad(entity: EntityName, rows: (Record<string, unknown> & { id: string })[]): void {
+    const now = this.tick();
+    const user = this.currentUser();
+    this.replica.sqlite.transaction(() => {
+      for (let i = 0; i < rows.length; i += 200) {
+        const chunk = rows.slice(i, i + 200).map((r) => ({
+          ownerId: user,
+          createdAt: now,
+          createdBy: user,
+          updatedAt: now,
+          updatedBy: user,
+          deletedAt: null,
+          ...r,
+        }));
+        this.replica.db.insert(this.table(entity)).values(chunk).run();
+        for (const row of chunk) this.search.put(entity, row);
+      }
+    })();
+  }
+
+  /** Records whose search text includes this record's title (contacts carry their account's name). */
+  private reindexReferrers(entity: EntityName, id: string): void {
+    for (const name of Object.keys(entityTables) as EntityName[]) {
+      for (const [field, def] of Object.entries(entities[name].fields as Record<string, FieldDef>)) {
+        if (def.kind !== 'ref' || !def.search || def.entity !== entity) continue;
+        const rows = this.replica.db
+          .select()
+          .from(this.table(name))
+          .where(and(eq(this.col(name, field), id), isNull(this.col(name, 'deletedAt'))))
+          .all() as RecordData[];
+        for (const row of rows) this.search.put(name, row);
+      }
+    }
+  }
+
+  /** Re-indexes every live record of every entity, in one transaction. */
+  rebuildSearch(): number {
+    let n = 0;
+    this.replica.sqlite.transaction(() => {
+      this.search.clear();
+      for (const entity of Object.keys(entityTables) as EntityName[]) {
+        const rows = this.replica.db.select().from(this.table(entity)).where(isNull(this.col(entity, 'deletedAt'))).all() as RecordData[];
+        for (const row of rows) this.search.put(entity, row);
+        n += rows.length;
+      }
+    })();
+    return n;
+  }
+
+  isEmpty(entity: EntityName): boolean {
+    return this.replica.db.select({ id: this.col(entity, 'id') }).from(this.table(entity)).limit(1).all().length === 0;
+  }
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestCore, type TestCore } from '../support/core-fixture';
+
+let t: TestCore;
+let huawei: string;
+let zhangwei: string;
+let other: string;
+
+beforeAll(async () => {
+  t = openTestCore();
+  huawei = (await t.call('record.create', { entity: 'account', values: { name: '华为技术有限公司', city: '深圳', phone: '0755-28780808', email: 'info@huawei.com' } })).id;
+  other = (await t.call('record.create', { entity: 'account', values: { name: '杭州恒达智能科技有限公司', city: '杭州' } })).id;
+  zhangwei = (
+    await t.call('record.create', {
+      entity: 'contact',
+      values: { name: '张伟', accountId: huawei, mobile: '138 1234 5678', email: 'zhang.wei@huawei.com', title: '采购经理' },
+    })
+  ).id;
+  await t.call('record.create', { entity: 'contact', values: { name: '张伟明', accountId: other, mobile: '13900001111', email: 'weiming@hengda.cn' } });
+});
+afterAll(() => t.close());
+
+const ids = async (q: string, entity?: 'account' | 'contact') => (await t.call('search.global', entity ? { q, entity } : { q })).hits.map((h) => h.id);
+
+describe('global search', () => {
+  it('finds a two-character Chinese name', async () => {
+    const hits = await ids('张伟');
+    expect(hits).toContain(zhangwei);
+    // The exact name ranks above the longer one that contains it.
+    expect(hits[0]).toBe(zhangwei);
+  });
+
+  it('finds part of a company name, at the start and in the middle', async () => {
+    expect(await ids('华为')).toContain(huawei);
+    expect(await ids('技术有限')).toContain(huawei);
+    expect(await ids('恒达智能', 'account')).toEqual([other]);
+  });
+
+  it('finds a contact by the last four digits of the mobile, however it was typed', async () => {
+    expect(await ids('5678')).toEqual([zhangwei]);
+    expect(await ids('1234 5678')).toEqual([zhangwei]);
+    expect(await ids('138')).toContain(zhangwei);
+  });
+
+  it('finds by e-mail prefix', async () => {
+    expect(await ids('zhang.w')).toEqual([zhangwei]);
+    expect(await ids('zhang')).toEqual([zhangwei]);
+    expect(await ids('weim')).not.toContain(zhangwei);
+  });
+
+  it('returns titles and subtitles for the hit list', async () => {
+    const { hits } = await t.call('search.global', { q: '张伟' });
+    expect(hits[0]).toEqual({ entity: 'contact', id: zhangwei, title: '张伟', subtitle: '采购经理 · 13812345678' });
+  });
+
+  it('finds contacts by their company name and limits hits to one entity when asked', async () => {
+    expect(await ids('华为', 'account')).toEqual([huawei]);
+    expect(await ids('华为', 'contact')).toEqual([zhangwei]);
+    expect(await ids('华为 张伟')).toEqual([zhangwei]);
+  });
+
+  it('treats FTS5 syntax in the query as plain text', async () => {
+    for (const q of ['"', 'AND', 'NEAR(', '*', '张伟 OR', '-华为', '^', 'title:张伟', "'; DROP TABLE accounts; --"]) {
+      const reply = await t.call('search.global', { q });
+      expect(Array.isArray(reply.hits)).toBe(true);
+    }
+    expect((await t.call('record.list', { entity: 'account' })).total).toBe(2);
+  });
+
+  it('follows edits: a renamed account is found by its new name only, and so are its contacts', async () => {
+    await t.call('record.update', { entity: 'account', id: other, values: { name: '杭州恒星软件有限公司' } });
+    expect(await ids('恒星', 'account')).toEqual([other]);
+    expect(await ids('恒星', 'contact')).toHaveLength(1);
+    expect(await ids('恒达智能')).toEqual([]);
+  });
+
+  it('returns nothing for empty or punctuation-only input', async () => {
+    expect(await ids('')).toEqual([]);
+    expect(await ids('  ,。!')).toEqual([]);
+  });
+});
