@@ -13,7 +13,7 @@ import { CoreService } from '../../src-main/core/core.service';
 import { dispatch } from '../../src-main/core/dispatch';
 import { seedDemo } from '../../src-main/core/seed/seed-demo';
 import { startCoreWorker } from '../../src-main/core/worker/core-client';
-import type { Method, MethodInput } from '../../src-shared/api/client-api.contract';
+import type { Method, MethodInput, MethodOutput } from '../../src-shared/api/client-api.contract';
 import { MIGRATIONS_DIR, tempDir } from '../support/core-fixture';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
@@ -48,10 +48,10 @@ async function main() {
   const seedMs = performance.now() - t0;
   console.log(`replica: ${seeded.accounts} accounts, ${seeded.contacts} contacts loaded in ${(seedMs / 1000).toFixed(1)} s`);
 
-  const call = async <M extends Method>(method: M, input: MethodInput<M>) => {
+  const call = async <M extends Method>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> => {
     const reply = await dispatch(core.handlers, method, input);
     if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
-    return reply.value;
+    return reply.value as MethodOutput<M>;
   };
 
   const searches = ['张伟', '华为', '5678', '杭州', 'zhang', '科技有限'];

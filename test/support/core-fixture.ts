@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CoreService } from '../../src-main/core/core.service';
 import { dispatch } from '../../src-main/core/dispatch';
 import type { Method, MethodInput, MethodOutput } from '../../src-shared/api/client-api.contract';
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations/client');
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/client', import.meta.url));
 
 export function tempDir(prefix = 'crm-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildMatchQuery, buildSearchText, searchTokens } from '../../src-shared/search/tokenize.util';
 
 describe('search tokens', () => {
-  it('indexes every suffix of a Chinese run so any substring is a prefix of a token', () => {
-    expect(searchTokens(['华为技术'])).toEqual(['华为技术', '为技术', '技术', '术']);
+  it('indexes a Chinese run as overlapping bigrams plus its last character', () => {
+    expect(searchTokens(['华为技术'])).toEqual(['华为', '为技', '技术', '术']);
+    expect(searchTokens(['王'])).toEqual(['王']);
   });
 
   it('indexes digit suffixes of at least three digits', () => {
@@ -15,12 +16,18 @@ describe('search tokens', () => {
     expect(searchTokens(['Zhang.Wei@Huawei.com'])).toEqual(['zhang', 'wei', 'huawei', 'com']);
   });
 
-  it('deduplicates tokens in the stored text', () => {
-    expect(buildSearchText(['公司', '公司']).split(' ')).toEqual(['公司', '司']);
+  it('keeps document order so phrase queries see adjacent bigrams', () => {
+    expect(buildSearchText(['有限公司', '公司'])).toBe('有限 限公 公司 司 公司 司');
+  });
+
+  it('turns a Chinese query into an exact bigram, a bigram phrase or a one-character prefix', () => {
+    expect(buildMatchQuery('华为')).toBe('"华为"');
+    expect(buildMatchQuery('技术有限')).toBe('"技术 术有 有限"');
+    expect(buildMatchQuery('王')).toBe('"王"*');
   });
 
   it('quotes every query term so FTS5 operators are inert', () => {
-    expect(buildMatchQuery('华为 AND "x')).toBe('"华为"* "and"* "x"*');
+    expect(buildMatchQuery('华为 AND "x')).toBe('"华为" "and"* "x"*');
     expect(buildMatchQuery('!!')).toBeNull();
   });
 });

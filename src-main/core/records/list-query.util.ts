@@ -110,6 +110,7 @@ export function orderBy(entity: EntityName, sort: { field: string; dir: 'asc' | 
   const out = effective.map((s) => (s.dir === 'asc' ? asc(column(entity, s.field)) : desc(column(entity, s.field))));
   // A unique tie-breaker keeps paging stable when many rows share a value (same city, level...).
   const id = tableColumns(entity).id;
+  // Same direction as the first key, so a (field, id) index serves the whole ORDER BY.
   if (id) out.push(effective[0]?.dir === 'desc' ? desc(id) : asc(id));
   return out;
 }

@@ -59,6 +59,11 @@ export class SearchIndex {
   /** Replaces the record's entry. Call inside the writer's transaction. */
   put(entity: EntityName, record: Record<string, unknown> & { id: string }): void {
     this.remove(entity, record.id);
+    this.putNew(entity, record);
+  }
+
+  /** Adds an entry for a record known not to be indexed yet (bulk loads). */
+  putNew(entity: EntityName, record: Record<string, unknown> & { id: string }): void {
     const { title, body } = SearchIndex.documentFor(entity, record, this.refTitle);
     const docId = Number(this.insertDoc.run(entity, record.id).lastInsertRowid);
     this.insertFts.run(docId, title, body);
