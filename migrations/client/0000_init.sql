@@ -28,19 +28,19 @@ CREATE TABLE `accounts` (
 	`notes` text
 );
 --> statement-breakpoint
-CREATE INDEX `accounts_updated_at_idx` ON `accounts` (`updated_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_owner_idx` ON `accounts` (`owner_id`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_name_idx` ON `accounts` (`name`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_type_idx` ON `accounts` (`type`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_industry_idx` ON `accounts` (`industry`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_level_idx` ON `accounts` (`level`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_source_idx` ON `accounts` (`source`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_status_idx` ON `accounts` (`status`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_pool_state_idx` ON `accounts` (`pool_state`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_province_idx` ON `accounts` (`province`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_city_idx` ON `accounts` (`city`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_last_follow_up_at_idx` ON `accounts` (`last_follow_up_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `accounts_next_follow_up_at_idx` ON `accounts` (`next_follow_up_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_updated_at_idx` ON `accounts` (`updated_at`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_owner_idx` ON `accounts` (`owner_id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_name_idx` ON `accounts` (`name`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_type_idx` ON `accounts` (`type`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_industry_idx` ON `accounts` (`industry`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_level_idx` ON `accounts` (`level`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_source_idx` ON `accounts` (`source`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_status_idx` ON `accounts` (`status`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_pool_state_idx` ON `accounts` (`pool_state`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_province_idx` ON `accounts` (`province`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_city_idx` ON `accounts` (`city`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_last_follow_up_at_idx` ON `accounts` (`last_follow_up_at`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `accounts_next_follow_up_at_idx` ON `accounts` (`next_follow_up_at`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE TABLE `contacts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`owner_id` text NOT NULL,
@@ -61,13 +61,13 @@ CREATE TABLE `contacts` (
 	`wechat` text
 );
 --> statement-breakpoint
-CREATE INDEX `contacts_updated_at_idx` ON `contacts` (`updated_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `contacts_owner_idx` ON `contacts` (`owner_id`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `contacts_account_id_idx` ON `contacts` (`account_id`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `contacts_name_idx` ON `contacts` (`name`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `contacts_decision_role_idx` ON `contacts` (`decision_role`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `contacts_mobile_idx` ON `contacts` (`mobile`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `contacts_email_idx` ON `contacts` (`email`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `contacts_updated_at_idx` ON `contacts` (`updated_at`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `contacts_owner_idx` ON `contacts` (`owner_id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `contacts_account_id_idx` ON `contacts` (`account_id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `contacts_name_idx` ON `contacts` (`name`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `contacts_decision_role_idx` ON `contacts` (`decision_role`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `contacts_mobile_idx` ON `contacts` (`mobile`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `contacts_email_idx` ON `contacts` (`email`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`mutation_id` text NOT NULL,

@@ -13,6 +13,8 @@ export interface Replica {
   db: ReplicaDb;
   file: string;
   schemaVersion: number;
+  /** Refreshes the planner's statistics; call after loading many rows at once. */
+  analyze(): void;
   close(): void;
 }
 
@@ -64,11 +66,19 @@ export function openReplica(file: string, migrationsDir: string, appVersion: str
     migrate(db, { migrationsFolder: migrationsDir });
     sqlite.pragma(`user_version = ${known}`);
     writeMeta(sqlite, 'appVersion', appVersion);
+    // Let the planner refresh statistics it finds stale (cheap; SQLite decides what to analyse).
+    sqlite.pragma('optimize = 0x10002');
     return {
       sqlite,
       db,
       file,
       schemaVersion: known,
+      analyze() {
+        // Sampled statistics: without them the planner cannot tell a selective index (industry)
+        // from one it should walk for ORDER BY (name), and picks badly after a bulk load.
+        sqlite.pragma('analysis_limit = 1000');
+        sqlite.exec('ANALYZE');
+      },
       close() {
         if (!sqlite.open) return;
         sqlite.pragma('wal_checkpoint(TRUNCATE)');

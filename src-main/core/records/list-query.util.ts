@@ -108,9 +108,9 @@ export function quickFilterCondition(entity: EntityName, quick: string): SQL | n
 export function orderBy(entity: EntityName, sort: { field: string; dir: 'asc' | 'desc' }[]): SQL[] {
   const effective = sort.length > 0 ? sort : [entities[entity].defaultSort];
   const out = effective.map((s) => (s.dir === 'asc' ? asc(column(entity, s.field)) : desc(column(entity, s.field))));
-  // A unique tie-breaker keeps paging stable when many rows share a value (same city, level...).
-  const id = tableColumns(entity).id;
-  // Same direction as the first key, so a (field, id) index serves the whole ORDER BY.
-  if (id) out.push(effective[0]?.dir === 'desc' ? desc(id) : asc(id));
+  // Paging must be stable when many rows share a value (same city, level...).
+  // A unique tie-breaker in the first key's direction: index entries are (field, rowid), so the
+  // index serves the whole ORDER BY.
+  out.push(effective[0]?.dir === 'desc' ? sql`rowid DESC` : sql`rowid ASC`);
   return out;
 }

@@ -15,5 +15,6 @@ export function seedDemo(records: RecordRepository, options: { accounts: number;
     contacts += batch.contacts.length;
     options.onProgress?.(accounts);
   }
+  records.analyze();
   return { accounts, contacts };
 }
