@@ -9,6 +9,7 @@ import { RecordRepository } from './records/record.repository';
 import { SEARCH_INDEX_VERSION } from './search/search.index';
 import { seedDemo, DEMO_ACCOUNTS } from './seed/seed-demo';
 import { SettingsRepository } from './settings/settings.repository';
+import { logCore } from './log';
 import type { CoreOptions } from './worker/worker-protocol';
 
 /** Queries slower than this are logged: the grid and search must stay interactive. */
@@ -33,7 +34,7 @@ export class CoreService {
     if (readMeta(this.replica.sqlite, 'searchIndexVersion') !== String(SEARCH_INDEX_VERSION)) {
       const n = this.records.rebuildSearch();
       writeMeta(this.replica.sqlite, 'searchIndexVersion', String(SEARCH_INDEX_VERSION));
-      if (n > 0) console.log(JSON.stringify({ level: 'info', msg: 'search index rebuilt', records: n }));
+      if (n > 0) logCore('info', 'search index rebuilt', { records: n });
     }
     if (options.seedDemo && readMeta(this.replica.sqlite, 'demoSeeded') === null && this.records.isEmpty('account')) {
       seedDemo(this.records, { accounts: DEMO_ACCOUNTS });
@@ -75,7 +76,7 @@ export class CoreService {
     const start = performance.now();
     const out = run();
     const ms = performance.now() - start;
-    if (ms > SLOW_MS) console.warn(JSON.stringify({ level: 'warn', msg: 'slow query', what, ms: Math.round(ms) }));
+    if (ms > SLOW_MS) logCore('warn', 'slow query', { what, ms: Math.round(ms) });
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { clientApi, isMethod, type ApiHandlers, type Method } from '../../src-shared/api/client-api.contract';
 import { CrmError, fail, ok, type Result } from '../../src-shared/result';
+import { logCore } from './log';
 
 /**
  * The core's single entry: checks the method name and validates the input against the contract
@@ -17,7 +18,7 @@ export async function dispatch(handlers: ApiHandlers, method: unknown, input: un
     return ok(await handler(parsed.data));
   } catch (error) {
     if (error instanceof CrmError) return { ok: false, error: error.toInfo() };
-    console.error(JSON.stringify({ level: 'error', msg: 'handler failed', method: method satisfies Method, error: String((error as Error)?.stack ?? error) }));
+    logCore('error', 'handler failed', { method: method satisfies Method, error: String((error as Error)?.stack ?? error) });
     return fail('INTERNAL', (error as Error)?.message ?? 'internal error');
   }
 }

@@ -22,8 +22,4 @@ export type WireMessage = WireReply | WireEvent;
 /** Largest request the host accepts from a renderer; lists and forms are far below this. */
 export const MAX_WIRE_REQUEST_BYTES = 1_000_000;
 
-/** The name under which the Electron preload exposes the Transport to the renderer. */
-export const BRIDGE_GLOBAL = 'crm';
-/** The one IPC channel for calls and the one for pushed events; the main side checks both. */
-export const IPC_INVOKE_CHANNEL = 'crm:invoke';
-export const IPC_EVENT_CHANNEL = 'crm:event';
+export { BRIDGE_GLOBAL, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './bridge';

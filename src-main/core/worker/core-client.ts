@@ -11,6 +11,8 @@ import type { CoreOptions, WorkerMessage, WorkerRequest } from './worker-protoco
 export interface CoreClient extends Transport {
   /** Resolves once the replica is open and migrated; rejects with a CrmError (DB_TOO_NEW, ...). */
   ready: Promise<void>;
+  /** Called if the worker dies without close() (a crash): the shell should tell the user and quit. */
+  onExit(listener: (code: number) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export function startCoreWorker(options: CoreOptions, workerFile = defaultWorker
   const listeners = new Set<(event: CoreEvent) => void>();
   let nextId = 1;
   let closed = false;
+  let exited = false;
+  const exitListeners = new Set<(code: number) => void>();
 
   let markReady!: () => void;
   let markFailed!: (error: Error) => void;
@@ -68,8 +72,10 @@ export function startCoreWorker(options: CoreOptions, workerFile = defaultWorker
     failAll('INTERNAL', `core worker crashed: ${error.message}`);
   });
   worker.on('exit', (code) => {
+    exited = true;
     if (!closed) markFailed(new Error(`core worker exited with code ${code}`));
     failAll('DISCONNECTED', 'core worker stopped');
+    if (!closed) for (const listener of exitListeners) listener(code);
   });
 
   return {
@@ -87,15 +93,21 @@ export function startCoreWorker(options: CoreOptions, workerFile = defaultWorker
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onExit(listener) {
+      exitListeners.add(listener);
+      return () => exitListeners.delete(listener);
+    },
     async close() {
       if (closed) return;
       closed = true;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // After a start-up failure or a crash there is no worker left to ask, and no exit to await.
+      if (exited) return;
+      const stopped = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       const request: WorkerRequest = { kind: 'close' };
       worker.postMessage(request);
       // A core stuck in a long query still has to let the app quit.
       const timer = setTimeout(() => void worker.terminate(), 5000);
-      await exited;
+      await stopped;
       clearTimeout(timer);
     },
   };
