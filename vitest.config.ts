@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Chromium end-to-end files are heavy on 2 cores; let unit files run around them.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
