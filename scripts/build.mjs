@@ -65,7 +65,8 @@ async function buildRenderer() {
   const start = performance.now();
   // Vite is imported only when needed: the main half builds without loading it.
   const { build } = await import('vite');
-  await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // The config file sets the renderer's own root (src-renderer) and output folder.
+  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
   const index = path.join(distRenderer, 'index.html');
   if (!fs.existsSync(index)) throw new Error(`vite build wrote no ${path.relative(root, index)}`);
   const files = fs.readdirSync(distRenderer, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());

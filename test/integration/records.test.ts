@@ -181,3 +181,14 @@ describe('settings and status', () => {
     expect((await t.call('app.info', {})).locale).toBe('zh-CN');
   });
 });
+
+describe('looking records up by id', () => {
+  it('lists a batch of ids with an in filter, leaving out deleted ones', async () => {
+    const a = await t.call('record.create', { entity: 'account', values: { name: '甲' } });
+    const b = await t.call('record.create', { entity: 'account', values: { name: '乙' } });
+    const c = await t.call('record.create', { entity: 'account', values: { name: '丙' } });
+    await t.call('record.delete', { entity: 'account', id: c.id });
+    const { rows } = await t.call('record.list', { entity: 'account', filters: [{ field: 'id', op: 'in', value: [a.id, b.id, c.id, 'missing'] }], withTotal: false });
+    expect(rows.map((r) => r.name).sort()).toEqual(['乙', '甲']);
+  });
+});

@@ -8,6 +8,7 @@ import { tableColumns } from '../db/schema';
 
 /** System columns the grid may sort and filter on besides the entity's own fields. */
 const systemColumns: Record<string, FieldDef> = {
+  id: { kind: 'text' },
   ownerId: { kind: 'ref', entity: 'user' },
   createdAt: { kind: 'datetime' },
   updatedAt: { kind: 'datetime' },

@@ -1,0 +1,143 @@
+import { useCallback, useEffect, useState } from 'react';
+import { isLocale } from '../src-shared/i18n/index';
+import { ApiError } from '../src-shared/api/api-client';
+import { errorMessageKey } from '../src-shared/result';
+import { api, connection, onCoreEvent } from './api/client';
+import { forgetRefTitles } from './api/ref-titles';
+import { CommandPalette } from './components/CommandPalette';
+import { Sidebar } from './components/Sidebar';
+import { Toasts } from './components/Toasts';
+import { TopBar } from './components/TopBar';
+import { RecordFormDialog } from './forms/RecordFormDialog';
+import { useT } from './i18n/use-t';
+import { AccountDetailPage } from './pages/AccountDetailPage';
+import { ContactDetailPage } from './pages/ContactDetailPage';
+import { RecordListPage } from './pages/RecordListPage';
+import { reportError, useApp } from './state/app.store';
+import { routeToHash } from './state/routes';
+
+type Boot = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; message: string };
+
+export function App() {
+  const t = useT();
+  const [boot, setBoot] = useState<Boot>({ status: 'loading' });
+  const locale = useApp((s) => s.locale);
+
+  const start = useCallback(() => {
+    const { setInfo, setLocale, setSync } = useApp.getState();
+    Promise.all([api['app.info']({}), api['sync.status']({})])
+      .then(([info, sync]) => {
+        setInfo(info);
+        if (isLocale(info.locale)) setLocale(info.locale);
+        setSync(sync);
+        setBoot({ status: 'ready' });
+      })
+      .catch((error: unknown) => {
+        console.error(error);
+        setBoot({ status: 'failed', message: error instanceof ApiError ? errorMessageKey(error.code) : 'error.internal' });
+      });
+  }, []);
+
+  useEffect(() => {
+    const off = connection.onState((state, reconnected) => {
+      useApp.getState().setConnection(state, reconnected);
+      if (reconnected) api['sync.status']({}).then(useApp.getState().setSync).catch(reportError);
+    });
+    useApp.getState().setConnection(connection.initialState, false);
+    return off;
+  }, []);
+
+  useEffect(() => {
+    const off = onCoreEvent((event) => {
+      if (event.type === 'sync') useApp.getState().setSync(event.status);
+      else forgetRefTitles(event.entity, event.ids);
+    });
+    start();
+    return off;
+  }, [start]);
+
+  const retry = () => {
+    setBoot({ status: 'loading' });
+    start();
+  };
+
+  useEffect(() => {
+    const onHash = () => useApp.getState().syncRouteFromHash();
+    window.addEventListener('hashchange', onHash);
+    window.addEventListener('popstate', onHash);
+    if (!location.hash) history.replaceState(null, '', routeToHash(useApp.getState().route));
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('popstate', onHash);
+    };
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        const { paletteOpen, form, setPaletteOpen } = useApp.getState();
+        if (!form) setPaletteOpen(!paletteOpen);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = t('app.name');
+  }, [locale, t]);
+
+  if (boot.status === 'loading') {
+    return (
+      <div className="splash" data-testid="app-loading">
+        <span className="spinner" aria-hidden="true" />
+        {t('app.loading')}
+      </div>
+    );
+  }
+  if (boot.status === 'failed') {
+    return (
+      <div className="splash splash-error" role="alert" data-testid="app-failed">
+        <p>{t.dyn(boot.message)}</p>
+        <button type="button" className="btn btn-primary" onClick={retry}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  }
+  return <Shell />;
+}
+
+function Shell() {
+  const route = useApp((s) => s.route);
+  const paletteOpen = useApp((s) => s.paletteOpen);
+  const form = useApp((s) => s.form);
+  const connectionState = useApp((s) => s.connection);
+  const t = useT();
+
+  let page;
+  if (route.view === 'list') page = <RecordListPage key={route.entity} entity={route.entity} />;
+  else if (route.entity === 'account') page = <AccountDetailPage key={route.id} id={route.id} />;
+  else page = <ContactDetailPage key={route.id} id={route.id} />;
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <div className="main">
+        <TopBar />
+        {connectionState === 'closed' && (
+          <div className="banner banner-warning" role="alert" data-testid="disconnected-banner">
+            <span className="spinner spinner-small" aria-hidden="true" />
+            {t('error.disconnected')}
+          </div>
+        )}
+        <main className="content">{page}</main>
+      </div>
+      {paletteOpen && <CommandPalette />}
+      {form && <RecordFormDialog key={form.record?.id ?? `new-${form.entity}`} request={form} />}
+      <Toasts />
+    </div>
+  );
+}

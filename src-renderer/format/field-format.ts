@@ -1,0 +1,86 @@
+import type { FieldDef } from '../../src-shared/entities/index';
+import type { Locale } from '../../src-shared/i18n/index';
+import type { Translator } from '../i18n/use-t';
+
+/**
+ * How stored values read on screen, shared by grid cells, detail pages and search: enum labels in
+ * the current language, times in the user's locale, money from minor units (分).
+ */
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+function cached<F>(map: Map<Locale, F>, locale: Locale, make: () => F): F {
+  let format = map.get(locale);
+  if (!format) {
+    format = make();
+    map.set(locale, format);
+  }
+  return format;
+}
+
+export function formatDateTime(ms: number, locale: Locale): string {
+  return cached(dateTimeFormats, locale, () => new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })).format(ms);
+}
+
+/** A calendar day 'YYYY-MM-DD' carries no time zone: format it as UTC so it never shifts a day. */
+export function formatDate(day: string, locale: Locale): string {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(ms)) return day;
+  return cached(dateFormats, locale, () => new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' })).format(ms);
+}
+
+export function formatMoney(minor: number, currency: string, locale: Locale): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 100);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+export function isBlank(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * Display text of one field's value. `record` supplies sibling fields (a money field's currency);
+ * `refTitle` is the referenced record's name for ref fields, looked up by the caller.
+ */
+export function formatFieldValue(def: FieldDef, value: unknown, t: Translator, options: { record?: Record<string, unknown>; refTitle?: string } = {}): string {
+  if (def.kind === 'bool') return value ? t('common.yes') : t('common.no');
+  if (isBlank(value)) return '';
+  switch (def.kind) {
+    case 'enum':
+      return t.enumLabel(def.enumName, String(value));
+    case 'datetime':
+      return typeof value === 'number' ? formatDateTime(value, t.locale) : String(value);
+    case 'date':
+      return formatDate(String(value), t.locale);
+    case 'money': {
+      const currency = options.record?.[def.currencyField];
+      return typeof value === 'number' ? formatMoney(value, typeof currency === 'string' ? currency : 'CNY', t.locale) : String(value);
+    }
+    case 'int':
+      return typeof value === 'number' ? cached(numberFormats, t.locale, () => new Intl.NumberFormat(t.locale)).format(value) : String(value);
+    case 'tags':
+      return Array.isArray(value) ? value.join(t('common.listSeparator')) : String(value);
+    case 'ref':
+      return options.refTitle ?? '';
+    case 'text':
+    case 'longtext':
+    case 'email':
+    case 'phone':
+    case 'mobile':
+    case 'url':
+      return String(value);
+    default: {
+      const exhaustive: never = def;
+      return String(exhaustive);
+    }
+  }
+}
+
+/** A mobile as people read it: 138 1234 5678. Stored values stay digits only. */
+export function formatPhoneForReading(value: string): string {
+  return /^1\d{10}$/.test(value) ? `${value.slice(0, 3)} ${value.slice(3, 7)} ${value.slice(7)}` : value;
+}

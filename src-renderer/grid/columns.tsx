@@ -1,0 +1,191 @@
+import type { ColDef, ICellRendererParams, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
+import type { RecordData } from '../../src-shared/api/client-api.contract';
+import { entities, isEntityName, type EntityName, type FieldDef } from '../../src-shared/entities/index';
+import { refTitle } from '../api/ref-titles';
+import { formatFieldValue, formatPhoneForReading } from '../format/field-format';
+import type { Translator } from '../i18n/use-t';
+import { dateFilterOptions, dateTimeFilterOptions, numberFilterOptions, tagsFilterOptions, textFilterOptions } from './filter-model';
+import { ValuesFilter, type ValuesFilterParams } from './ValuesFilter';
+
+/** System columns a user may add to a grid (sortable and filterable in the core). */
+export const systemColumns: Record<string, FieldDef> = {
+  createdAt: { kind: 'datetime' },
+  updatedAt: { kind: 'datetime' },
+};
+
+/** The definition behind a grid column: an entity field or a system column. */
+export function columnField(entity: EntityName, colId: string): FieldDef | undefined {
+  const fields = entities[entity].fields as Record<string, FieldDef>;
+  if (Object.hasOwn(fields, colId)) return fields[colId];
+  return Object.hasOwn(systemColumns, colId) ? systemColumns[colId] : undefined;
+}
+
+/** Default widths; fitted to the grid's width on a first visit (no saved layout). */
+const widths: Record<FieldDef['kind'], number> = {
+  text: 110,
+  longtext: 240,
+  email: 200,
+  phone: 136,
+  mobile: 136,
+  url: 180,
+  enum: 116,
+  int: 100,
+  money: 120,
+  bool: 110,
+  date: 120,
+  datetime: 150,
+  ref: 200,
+  tags: 160,
+};
+/** Below these a header (label, sort arrow, filter button) or a typical value no longer fits. */
+const minWidths: Record<FieldDef['kind'], number> = {
+  text: 88,
+  longtext: 140,
+  email: 140,
+  phone: 120,
+  mobile: 120,
+  url: 120,
+  enum: 100,
+  int: 84,
+  money: 100,
+  bool: 92,
+  date: 112,
+  datetime: 136,
+  ref: 140,
+  tags: 110,
+};
+
+let measureContext: CanvasRenderingContext2D | null | undefined;
+
+/** Width of a text in the grid's font; 0 where there is no canvas. */
+function textWidth(text: string, weight: number): number {
+  if (measureContext === undefined) measureContext = typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  if (!measureContext) return 0;
+  const family = getComputedStyle(document.documentElement).getPropertyValue('--font-sans') || 'sans-serif';
+  measureContext.font = `${weight} 13px ${family}`;
+  return Math.ceil(measureContext.measureText(text).width);
+}
+
+/** Cell padding on both sides plus the header's filter button and sort arrow. */
+const HEADER_CHROME = 52;
+/** A badge's own padding plus the cell's. */
+const BADGE_CHROME = 44;
+const MAX_MIN_WIDTH = 200;
+
+/** Enums whose values read better as coloured badges in a list. */
+const badgeEnums = new Set(['accountLevel', 'accountStatus']);
+
+function BadgeCell(props: ICellRendererParams<RecordData> & { enumName: string }) {
+  if (props.value === null || props.value === undefined || props.value === '') return null;
+  const label = props.valueFormatted ?? String(props.value);
+  return (
+    <span className={`badge badge-${props.enumName}-${String(props.value)}`} title={label}>
+      {label}
+    </span>
+  );
+}
+
+function TitleCell(props: ICellRendererParams<RecordData>) {
+  if (!props.data) return null;
+  return <span className="cell-title">{String(props.value ?? '')}</span>;
+}
+
+/** A referenced record's name; clicking it opens that record (RecordGrid handles the click). */
+function RefCell(props: ICellRendererParams<RecordData>) {
+  if (!props.data || !props.value) return null;
+  return <span className="cell-link">{String(props.value)}</span>;
+}
+
+function filterFor(def: FieldDef, t: Translator): Pick<ColDef, 'filter' | 'filterParams'> {
+  const common = { maxNumConditions: 1, debounceMs: 400, buttons: ['reset'] as ('reset' | 'apply' | 'clear' | 'cancel')[] };
+  switch (def.kind) {
+    case 'enum':
+    case 'bool': {
+      const options =
+        def.kind === 'enum'
+          ? def.values.map((v) => ({ value: v, label: t.enumLabel(def.enumName, v) }))
+          : [
+              { value: 'true', label: t('common.yes') },
+              { value: 'false', label: t('common.no') },
+            ];
+      const params: ValuesFilterParams = { options, labels: { selectAll: t('grid.filter.selectAll'), clear: t('grid.filter.clear') } };
+      return { filter: ValuesFilter, filterParams: params };
+    }
+    case 'int':
+    case 'money':
+      return { filter: 'agNumberColumnFilter', filterParams: { ...common, filterOptions: [...numberFilterOptions] } };
+    case 'date':
+      return { filter: 'agDateColumnFilter', filterParams: { ...common, filterOptions: [...dateFilterOptions] } };
+    case 'datetime':
+      return { filter: 'agDateColumnFilter', filterParams: { ...common, filterOptions: [...dateTimeFilterOptions] } };
+    case 'tags':
+      return { filter: 'agTextColumnFilter', filterParams: { ...common, filterOptions: [...tagsFilterOptions] } };
+    case 'ref':
+      // The list query filters a ref by id only; picking an account is done from its page.
+      return { filter: false };
+    default:
+      return { filter: 'agTextColumnFilter', filterParams: { ...common, filterOptions: [...textFilterOptions] } };
+  }
+}
+
+function columnFor(entity: EntityName, name: string, def: FieldDef, t: Translator, visible: boolean): ColDef<RecordData> {
+  const isTitle = entities[entity].titleField === name;
+  const header = t.field(entity, name);
+  // Headers and enum labels differ in length between languages: size from the text actually shown.
+  let minWidth = Math.min(MAX_MIN_WIDTH, Math.max(isTitle ? 170 : minWidths[def.kind], textWidth(header, 600) + HEADER_CHROME));
+  let width = isTitle ? 220 : widths[def.kind];
+  if (def.kind === 'enum') {
+    const longest = Math.max(...def.values.map((v) => textWidth(t.enumLabel(def.enumName, v), 400)));
+    minWidth = Math.min(MAX_MIN_WIDTH, Math.max(minWidth, longest + (badgeEnums.has(def.enumName) ? BADGE_CHROME : 28)));
+  }
+  width = Math.max(width, minWidth);
+  const col: ColDef<RecordData> = {
+    colId: name,
+    field: name,
+    headerName: header,
+    headerTooltip: header,
+    // initial*: the user's layout (restored from settings) is never reset when the definitions are re-read.
+    initialHide: !visible,
+    initialWidth: width,
+    minWidth,
+    // Sorting a JSON array, a reference id or free text at 100k rows is neither useful nor cheap.
+    sortable: !(def.kind === 'tags' || def.kind === 'ref' || def.kind === 'longtext'),
+    ...filterFor(def, t),
+  };
+  if (isTitle) {
+    col.initialPinned = 'left';
+    col.lockVisible = true;
+    col.cellRenderer = TitleCell;
+  }
+  if (def.kind === 'ref') {
+    const target = def.entity;
+    col.valueGetter = (p: ValueGetterParams<RecordData>) => (p.data && isEntityName(target) ? (refTitle(target, p.data[name]) ?? '') : '');
+    col.cellRenderer = RefCell;
+  } else {
+    col.valueFormatter = (p: ValueFormatterParams<RecordData>) => {
+      const text = formatFieldValue(def, p.value, t, { record: p.data ?? {} });
+      return def.kind === 'mobile' || def.kind === 'phone' ? formatPhoneForReading(text) : text;
+    };
+  }
+  if (def.kind === 'enum' && badgeEnums.has(def.enumName)) {
+    col.cellRenderer = BadgeCell;
+    col.cellRendererParams = { enumName: def.enumName };
+  }
+  if (def.kind === 'int' || def.kind === 'money') col.type = 'rightAligned';
+  return col;
+}
+
+/** Grid columns generated from the entity definition: `list` fields shown, the others on offer. */
+export function buildColumnDefs(entity: EntityName, t: Translator): ColDef<RecordData>[] {
+  const def = entities[entity];
+  const fields = def.fields as Record<string, FieldDef>;
+  const cols: ColDef<RecordData>[] = [];
+  const title = fields[def.titleField];
+  if (title) cols.push(columnFor(entity, def.titleField, title, t, true));
+  for (const [name, field] of Object.entries(fields)) {
+    if (name === def.titleField || field.kind === 'longtext') continue;
+    cols.push(columnFor(entity, name, field, t, field.list === true));
+  }
+  for (const [name, field] of Object.entries(systemColumns)) cols.push(columnFor(entity, name, field, t, false));
+  return cols;
+}

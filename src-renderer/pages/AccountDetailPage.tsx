@@ -1,0 +1,154 @@
+import type { RecordData } from '../../src-shared/api/client-api.contract';
+import { formatPhoneForReading } from '../format/field-format';
+import { Icon } from '../components/icons';
+import { RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
+import { useT } from '../i18n/use-t';
+import { useApp } from '../state/app.store';
+import { deleteWithUndo } from '../state/record-actions';
+import { useRecord, useRecordList } from '../state/use-record';
+import { BackLink, DetailFrame } from './detail-common';
+
+/** 客户 page: header with name, level and industry, the fields by section, and the account's contacts. */
+export function AccountDetailPage({ id }: { id: string }) {
+  const state = useRecord('account', id);
+  return <DetailFrame entity="account" state={state}>{(account) => <AccountDetail account={account} />}</DetailFrame>;
+}
+
+function AccountDetail({ account }: { account: RecordData }) {
+  const t = useT();
+  const openForm = useApp((s) => s.openForm);
+  const navigate = useApp((s) => s.navigate);
+  const name = titleOf('account', account);
+  const level = typeof account.level === 'string' ? account.level : null;
+  const industry = typeof account.industry === 'string' ? account.industry : null;
+
+  const remove = async () => {
+    if (await deleteWithUndo('account', account)) navigate({ view: 'list', entity: 'account' }, { replace: true });
+  };
+
+  return (
+    <section className="page detail-page" data-testid="account-detail">
+      <BackLink entity="account" />
+      <header className="detail-header">
+        <div className="detail-heading">
+          <div className="avatar avatar-large avatar-account" aria-hidden="true">
+            <Icon name="accounts" size={22} />
+          </div>
+          <div>
+            <h1 data-testid="detail-title">{name}</h1>
+            <div className="detail-badges">
+              {level && (
+                <span className={`badge badge-accountLevel-${level}`} data-testid="detail-level">
+                  {t.enumLabel('accountLevel', level)}
+                </span>
+              )}
+              {industry && (
+                <span className="chip" data-testid="detail-industry">
+                  {t.enumLabel('industry', industry)}
+                </span>
+              )}
+              {typeof account.type === 'string' && <span className="chip">{t.enumLabel('accountType', account.type)}</span>}
+              {account.status === 'locked' && <span className="badge badge-accountStatus-locked">{t.enumLabel('accountStatus', 'locked')}</span>}
+            </div>
+          </div>
+        </div>
+        <div className="detail-actions">
+          <button type="button" className="btn" onClick={() => openForm({ entity: 'account', record: account })} data-testid="edit-record">
+            <Icon name="edit" />
+            {t('common.edit')}
+          </button>
+          <button type="button" className="btn btn-danger-outline" onClick={() => void remove()} data-testid="delete-record">
+            <Icon name="trash" />
+            {t('common.delete')}
+          </button>
+        </div>
+      </header>
+      <div className="detail-body">
+        <div className="detail-main">
+          <RecordSections entity="account" record={account} />
+          <RecordAudit record={account} />
+        </div>
+        <aside className="detail-side">
+          <AccountContacts account={account} />
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+/** The account's contacts, with add, edit and delete (undo) in place. */
+function AccountContacts({ account }: { account: RecordData }) {
+  const t = useT();
+  const openForm = useApp((s) => s.openForm);
+  const navigate = useApp((s) => s.navigate);
+  const contacts = useRecordList({
+    entity: 'contact',
+    filters: [{ field: 'accountId', op: 'eq', value: account.id }],
+    sort: [
+      { field: 'isPrimary', dir: 'desc' },
+      { field: 'name', dir: 'asc' },
+    ],
+    limit: 500,
+  });
+  const name = titleOf('account', account);
+  const add = () => openForm({ entity: 'contact', defaults: { accountId: account.id }, refTitles: { accountId: name } });
+
+  return (
+    <section className="card related-card" data-testid="account-contacts">
+      <header className="card-header">
+        <h2 className="card-title">
+          {t('nav.contacts')}
+          {contacts.status === 'ready' && <span className="count-pill">{contacts.value.total}</span>}
+        </h2>
+        <button type="button" className="btn btn-small btn-primary" onClick={add} data-testid="add-contact">
+          <Icon name="plus" />
+          {t('contact.add')}
+        </button>
+      </header>
+      {contacts.status === 'loading' && <div className="card-message">{t('common.loading')}</div>}
+      {contacts.status === 'ready' && contacts.value.rows.length === 0 && (
+        <div className="card-message" data-testid="no-contacts">
+          {t('contact.noneForAccount')}
+        </div>
+      )}
+      {contacts.status === 'ready' && contacts.value.rows.length > 0 && (
+        <ul className="related-list">
+          {contacts.value.rows.map((c) => (
+            <li key={c.id} className="related-item" data-testid="contact-item">
+              <div className="related-main">
+                <button type="button" className="link related-title" onClick={() => navigate({ view: 'detail', entity: 'contact', id: c.id })} data-testid="contact-link">
+                  {String(c.name ?? '')}
+                </button>
+                {c.isPrimary === true && <span className="badge badge-primary">{t('field.contact.isPrimary')}</span>}
+                {typeof c.decisionRole === 'string' && <span className="chip chip-small">{t.enumLabel('decisionRole', c.decisionRole)}</span>}
+                <div className="related-sub">
+                  {typeof c.title === 'string' && c.title !== '' && <span>{c.title}</span>}
+                  {typeof c.mobile === 'string' && c.mobile !== '' && (
+                    <span className="related-contact">
+                      <Icon name="phone" size={12} />
+                      {formatPhoneForReading(c.mobile)}
+                    </span>
+                  )}
+                  {typeof c.email === 'string' && c.email !== '' && (
+                    <span className="related-contact">
+                      <Icon name="mail" size={12} />
+                      {c.email}
+                    </span>
+                  )}
+                </div>
+              </div>
+              <div className="related-actions">
+                <button type="button" className="icon-button" title={t('common.edit')} aria-label={t('common.edit')} onClick={() => openForm({ entity: 'contact', record: c })} data-testid="contact-edit">
+                  <Icon name="edit" />
+                </button>
+                <button type="button" className="icon-button icon-button-danger" title={t('common.delete')} aria-label={t('common.delete')} onClick={() => void deleteWithUndo('contact', c)} data-testid="contact-delete">
+                  <Icon name="trash" />
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import { isEntityName, type EntityName } from '../../src-shared/entities/index';
+
+/** The places the app can show; each has one URL hash so Back/Forward and reloads work. */
+export type Route = { view: 'list'; entity: EntityName } | { view: 'detail'; entity: EntityName; id: string };
+
+/** URL segment of each module: #/accounts, #/contacts. */
+const segments: Record<EntityName, string> = { account: 'accounts', contact: 'contacts' };
+
+export const defaultRoute: Route = { view: 'list', entity: 'account' };
+
+export function routeToHash(route: Route): string {
+  const base = `#/${segments[route.entity]}`;
+  return route.view === 'detail' ? `${base}/${encodeURIComponent(route.id)}` : base;
+}
+
+export function parseHash(hash: string): Route {
+  const [segment, id] = hash.replace(/^#\/?/, '').split('/');
+  const entity = (Object.keys(segments) as EntityName[]).find((name) => segments[name] === segment);
+  if (!entity || !isEntityName(entity)) return defaultRoute;
+  return id ? { view: 'detail', entity, id: decodeURIComponent(id) } : { view: 'list', entity };
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return routeToHash(a) === routeToHash(b);
+}

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Shared by the Chromium end-to-end files: start the browser host on a fresh replica, and Chromium. */
+export const ROOT = path.resolve(__dirname, '../..');
+export const HOST_BUNDLE = path.join(ROOT, 'dist', 'main', 'host.cjs');
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const READY_LINE = /CRM browser host listening on (http:\/\/\S+)/;
+/** Generous: a first start migrates the replica and, with demo data, seeds it. */
+const START_TIMEOUT_MS = 60_000;
+
+export interface RunningHost {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  /** Stops the host by its pid, waits for it to exit and removes its data directory (unless kept). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export async function startHost(options: { demo: boolean; locale: string; dataDir?: string; port?: number }): Promise<RunningHost> {
+  if (!fs.existsSync(HOST_BUNDLE)) throw new Error(`${path.relative(ROOT, HOST_BUNDLE)} is missing: run \`npm run build\` first`);
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
+  const args = [HOST_BUNDLE, '--port', String(options.port ?? 0), '--data', dataDir, '--locale', options.locale, ...(options.demo ? [] : ['--no-demo'])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-8000);
+  });
+
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (stopOptions?: { keepData?: boolean }) => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      process.kill(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (!stopOptions?.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = '';
+      const timer = setTimeout(() => reject(new Error(`host printed no ready line within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const m = READY_LINE.exec(stdout);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`host exited with code ${code} before it was ready\n${stderr}`));
+      });
+    });
+    return { url, dataDir, process: child, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export function screenshotPath(name: string): string {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return path.join(SCREENSHOTS, name);
+}
