@@ -90,7 +90,8 @@ async function start(): Promise<void> {
   }
   core = client;
   client.onExit((code) => {
-    dialog.showErrorBox(app.getName(), `The data service stopped unexpectedly (code ${code}). The app will close; your saved changes are kept.`);
+    const uiLocale = pickLocale(app.getLocale());
+    dialog.showErrorBox(translate(uiLocale, 'app.name'), translate(uiLocale, 'error.coreStopped', { code }));
     app.exit(1);
   });
 

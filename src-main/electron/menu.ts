@@ -1,81 +1,11 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { translate, type Locale } from '../../src-shared/i18n/index';
+import { translate, type Locale, type MessageKey } from '../../src-shared/i18n/index';
 
-/**
- * The application menu's labels. They belong in src-shared/i18n with the rest of the UI text;
- * they live here until those resources gain `menu.*` keys (see the shell's report), kept in the
- * same two locales so the menu always matches the language the user picked.
- */
-const menuLabels = {
-  'zh-CN': {
-    file: '文件',
-    quit: '退出',
-    edit: '编辑',
-    undo: '撤销',
-    redo: '重做',
-    cut: '剪切',
-    copy: '复制',
-    paste: '粘贴',
-    selectAll: '全选',
-    view: '视图',
-    reload: '重新加载',
-    toggleDevTools: '开发者工具',
-    resetZoom: '实际大小',
-    zoomIn: '放大',
-    zoomOut: '缩小',
-    toggleFullScreen: '全屏',
-    window: '窗口',
-    minimize: '最小化',
-    zoom: '缩放',
-    front: '前置全部窗口',
-    close: '关闭窗口',
-    help: '帮助',
-    about: '关于',
-    hide: '隐藏',
-    hideOthers: '隐藏其他',
-    unhide: '全部显示',
-    services: '服务',
-    version: '版本 {version}',
-    ok: '确定',
-  },
-  en: {
-    file: 'File',
-    quit: 'Quit',
-    edit: 'Edit',
-    undo: 'Undo',
-    redo: 'Redo',
-    cut: 'Cut',
-    copy: 'Copy',
-    paste: 'Paste',
-    selectAll: 'Select All',
-    view: 'View',
-    reload: 'Reload',
-    toggleDevTools: 'Developer Tools',
-    resetZoom: 'Actual Size',
-    zoomIn: 'Zoom In',
-    zoomOut: 'Zoom Out',
-    toggleFullScreen: 'Full Screen',
-    window: 'Window',
-    minimize: 'Minimize',
-    zoom: 'Zoom',
-    front: 'Bring All to Front',
-    close: 'Close Window',
-    help: 'Help',
-    about: 'About',
-    hide: 'Hide',
-    hideOthers: 'Hide Others',
-    unhide: 'Show All',
-    services: 'Services',
-    version: 'Version {version}',
-    ok: 'OK',
-  },
-} satisfies Record<Locale, Record<string, string>>;
-
-export type MenuLabel = keyof (typeof menuLabels)['en'];
+/** The menu's labels live with the rest of the UI text, under `menu.*` in src-shared/i18n. */
+export type MenuLabel = { [K in MessageKey]: K extends `menu.${infer L}` ? L : never }[MessageKey];
 
 export function menuLabel(locale: Locale, key: MenuLabel, params?: Record<string, string>): string {
-  const text: string = menuLabels[locale][key];
-  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => params[name] ?? m) : text;
+  return translate(locale, `menu.${key}`, params);
 }
 
 export interface MenuContext {
