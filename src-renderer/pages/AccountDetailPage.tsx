@@ -6,7 +6,7 @@ import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord, useRecordList } from '../state/use-record';
-import { BackLink, DetailFrame } from './detail-common';
+import { BackLink, DetailActions, DetailFrame } from './detail-common';
 
 /** 客户 page: header with name, level and industry, the fields by section, and the account's contacts. */
 export function AccountDetailPage({ id }: { id: string }) {
@@ -52,16 +52,7 @@ function AccountDetail({ account }: { account: RecordData }) {
             </div>
           </div>
         </div>
-        <div className="detail-actions">
-          <button type="button" className="btn" onClick={() => openForm({ entity: 'account', record: account })} data-testid="edit-record">
-            <Icon name="edit" />
-            {t('common.edit')}
-          </button>
-          <button type="button" className="btn btn-danger-outline" onClick={() => void remove()} data-testid="delete-record">
-            <Icon name="trash" />
-            {t('common.delete')}
-          </button>
-        </div>
+        <DetailActions onEdit={() => openForm({ entity: 'account', record: account })} onDelete={() => void remove()} />
       </header>
       <div className="detail-body">
         <div className="detail-main">

@@ -6,7 +6,7 @@ import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord } from '../state/use-record';
-import { BackLink, DetailFrame } from './detail-common';
+import { BackLink, DetailActions, DetailFrame } from './detail-common';
 
 /** 联系人 page: name, job title and account in the header, fields by section, the account beside. */
 export function ContactDetailPage({ id }: { id: string }) {
@@ -50,16 +50,7 @@ function ContactDetail({ contact }: { contact: RecordData }) {
             </div>
           </div>
         </div>
-        <div className="detail-actions">
-          <button type="button" className="btn" onClick={() => openForm({ entity: 'contact', record: contact })} data-testid="edit-record">
-            <Icon name="edit" />
-            {t('common.edit')}
-          </button>
-          <button type="button" className="btn btn-danger-outline" onClick={() => void remove()} data-testid="delete-record">
-            <Icon name="trash" />
-            {t('common.delete')}
-          </button>
-        </div>
+        <DetailActions onEdit={() => openForm({ entity: 'contact', record: contact })} onDelete={() => void remove()} />
       </header>
       <div className="detail-body">
         <div className="detail-main">

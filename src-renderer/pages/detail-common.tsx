@@ -39,3 +39,20 @@ export function DetailFrame<T>({ entity, state, children }: { entity: EntityName
     </section>
   );
 }
+
+/** Edit and Delete, the same on every record page. */
+export function DetailActions({ onEdit, onDelete }: { onEdit: () => void; onDelete: () => void }) {
+  const t = useT();
+  return (
+    <div className="detail-actions">
+      <button type="button" className="btn" onClick={onEdit} data-testid="edit-record">
+        <Icon name="edit" />
+        {t('common.edit')}
+      </button>
+      <button type="button" className="btn btn-danger-outline" onClick={onDelete} data-testid="delete-record">
+        <Icon name="trash" />
+        {t('common.delete')}
+      </button>
+    </div>
+  );
+}

@@ -234,41 +234,54 @@ export class RecordRepository {
   }
 
   /**
-   * Tombstones the record and, with the same timestamp, its cascading children (an account's
-   * contacts). The shared timestamp is how restore knows which children went with it.
+   * Sets deleted_at on the record and on its cascading children selected by `childDeletedAt`
+   * (live ones for a delete, those deleted with the parent for a restore), in one transaction,
+   * with an outbox entry and a search update per record. Returns the ids touched per entity.
    */
-  delete(entity: EntityName, id: string): number {
-    this.get(entity, id);
+  private setDeleted(entity: EntityName, id: string, op: 'delete' | 'restore', childDeletedAt: number | null): Map<EntityName, string[]> {
     const now = this.tick();
+    const stamp = op === 'delete' ? now : null;
     const user = this.currentUser();
     const touched = new Map<EntityName, string[]>();
     this.replica.sqlite.transaction(() => {
       const visit = (ent: EntityName, recordId: string) => {
         this.replica.db
           .update(this.table(ent))
-          .set({ deletedAt: now, updatedAt: now, updatedBy: user })
+          .set({ deletedAt: stamp, updatedAt: now, updatedBy: user })
           .where(eq(this.col(ent, 'id'), recordId))
           .run();
-        this.outbox.append(ent, recordId, 'delete', {}, {}, now);
-        this.search.remove(ent, recordId);
+        this.outbox.append(ent, recordId, op, {}, {}, now);
+        if (stamp === null) {
+          const restored = this.find(ent, recordId);
+          if (restored) this.search.put(ent, restored);
+        } else {
+          this.search.remove(ent, recordId);
+        }
         touched.set(ent, [...(touched.get(ent) ?? []), recordId]);
         for (const child of cascadeChildren(ent)) {
+          const deletedCol = this.col(child.entity, 'deletedAt');
           const kids = this.replica.db
             .select({ id: this.col(child.entity, 'id') })
             .from(this.table(child.entity))
-            .where(and(eq(this.col(child.entity, child.field), recordId), isNull(this.col(child.entity, 'deletedAt'))))
+            .where(and(eq(this.col(child.entity, child.field), recordId), childDeletedAt === null ? isNull(deletedCol) : eq(deletedCol, childDeletedAt)))
             .all() as { id: string }[];
           for (const kid of kids) visit(child.entity, kid.id);
         }
       };
       visit(entity, id);
     })();
-    let n = 0;
-    for (const [ent, ids] of touched) {
-      n += ids.length;
-      this.onChange(ent, ids);
-    }
-    return n;
+    for (const [ent, ids] of touched) this.onChange(ent, ids);
+    return touched;
+  }
+
+  /**
+   * Tombstones the record and, with the same timestamp, its cascading children (an account's
+   * contacts). The shared timestamp is how restore knows which children went with it.
+   */
+  delete(entity: EntityName, id: string): number {
+    this.get(entity, id);
+    const touched = this.setDeleted(entity, id, 'delete', null);
+    return [...touched.values()].reduce((n, ids) => n + ids.length, 0);
   }
 
   /** Undoes a delete: the record and the children that were deleted with it come back. */
@@ -278,33 +291,7 @@ export class RecordRepository {
     if (record.deletedAt === null) return record;
     const parentIssues = this.checkRefs(entity, record);
     if (parentIssues.length > 0) throw new CrmError('VALIDATION', `the parent of ${entity} ${id} is deleted`, parentIssues);
-    const deletedAt = record.deletedAt;
-    const now = this.tick();
-    const user = this.currentUser();
-    const touched = new Map<EntityName, string[]>();
-    this.replica.sqlite.transaction(() => {
-      const visit = (ent: EntityName, recordId: string) => {
-        this.replica.db
-          .update(this.table(ent))
-          .set({ deletedAt: null, updatedAt: now, updatedBy: user })
-          .where(eq(this.col(ent, 'id'), recordId))
-          .run();
-        this.outbox.append(ent, recordId, 'restore', {}, {}, now);
-        const restored = this.find(ent, recordId);
-        if (restored) this.search.put(ent, restored);
-        touched.set(ent, [...(touched.get(ent) ?? []), recordId]);
-        for (const child of cascadeChildren(ent)) {
-          const kids = this.replica.db
-            .select({ id: this.col(child.entity, 'id') })
-            .from(this.table(child.entity))
-            .where(and(eq(this.col(child.entity, child.field), recordId), eq(this.col(child.entity, 'deletedAt'), deletedAt)))
-            .all() as { id: string }[];
-          for (const kid of kids) visit(child.entity, kid.id);
-        }
-      };
-      visit(entity, id);
-    })();
-    for (const [ent, ids] of touched) this.onChange(ent, ids);
+    this.setDeleted(entity, id, 'restore', record.deletedAt);
     return this.get(entity, id);
   }
 
