@@ -243,4 +243,14 @@ export const en: Record<MessageKey, string> = {
   'menu.version': 'Version {version}',
   'menu.ok': 'OK',
   'error.coreStopped': 'The data service stopped unexpectedly (code {code}). The app will close; your saved changes are kept.',
+
+  // Sync errors the client shows (src-shared/sync/protocol.contract.ts connectionErrorKey).
+  'sync.error.authFailed': 'Wrong user name or password',
+  'sync.error.deviceRevoked': 'An administrator has revoked this device and its local data was removed. Contact your administrator to continue.',
+  'sync.error.userDisabled': 'This account is disabled. Contact your administrator.',
+  'sync.error.appTooOld': 'This version of the app is too old to sync with the server. Please update the app.',
+  'sync.error.serverTooOld': 'The server is older than this app. Ask IT to update the server.',
+  'sync.error.badRequest': 'The sync request was invalid. Export the sync log and contact your administrator.',
+  'sync.error.rateLimited': 'Too many requests; try again shortly',
+  'sync.error.server': 'The server had an error; sync will retry automatically',
 };

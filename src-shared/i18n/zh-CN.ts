@@ -242,6 +242,16 @@ export const zhCN = {
   'menu.version': '版本 {version}',
   'menu.ok': '确定',
   'error.coreStopped': '数据服务意外停止（代码 {code}）。应用将关闭，已保存的修改不会丢失。',
+
+  // Sync errors the client shows (src-shared/sync/protocol.contract.ts connectionErrorKey).
+  'sync.error.authFailed': '用户名或密码不正确',
+  'sync.error.deviceRevoked': '此设备已被管理员停用，本地数据已清除。如需继续使用，请联系管理员。',
+  'sync.error.userDisabled': '此账号已停用，请联系管理员',
+  'sync.error.appTooOld': '应用版本过旧，无法与服务器同步。请升级应用。',
+  'sync.error.serverTooOld': '服务器版本低于此应用，请联系信息部升级服务器。',
+  'sync.error.badRequest': '同步请求无效，请导出同步日志联系管理员',
+  'sync.error.rateLimited': '请求过于频繁，请稍后再试',
+  'sync.error.server': '服务器出错，稍后将自动重试',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

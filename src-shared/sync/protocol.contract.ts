@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { entityNames, type EntityName } from '../entities/index';
+
+/**
+ * Sync protocol version 1 messages (docs/sync-protocol.md), validated with zod where they enter
+ * either side. Field values travel as JSON scalars or string arrays (tags); entity-level
+ * validation happens in the handlers, against the entity definitions.
+ */
+export const PROTOCOL_VERSION = 1;
+/** Mutations per push message, and the byte limit of any message. */
+export const MAX_PUSH_MUTATIONS = 500;
+export const MAX_MESSAGE_BYTES = 1_000_000;
+export const MAX_PULL_LIMIT = 5000;
+
+const entity = z.enum(entityNames as [EntityName, ...EntityName[]]);
+const id = z.string().min(1).max(64);
+const cn = z.number().int().nonnegative();
+const requestId = z.number().int().nonnegative();
+const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(z.string().max(200)).max(50)]);
+const fieldMap = z.record(z.string().min(1).max(64), fieldValue);
+const who = z.object({ userId: id, name: z.string().max(100) });
+
+export const mutationOps = ['create', 'update', 'delete', 'restore'] as const;
+
+export const mutation = z.object({
+  seq: z.number().int().positive(),
+  entity,
+  recordId: id,
+  op: z.enum(mutationOps),
+  changes: fieldMap,
+  base: fieldMap,
+  /** The record's server version the edit started from; absent for creates. */
+  baseVersion: cn.optional(),
+});
+export type Mutation = z.infer<typeof mutation>;
+
+export const helloMessage = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int().positive(),
+  schema: z.number().int().nonnegative(),
+  token: z.string().min(20).max(200),
+  cursor: cn,
+});
+export const pushMessage = z.object({ type: z.literal('push'), id: requestId, mutations: z.array(mutation).min(1).max(MAX_PUSH_MUTATIONS) });
+export const pullMessage = z.object({ type: z.literal('pull'), id: requestId, cursor: cn, limit: z.number().int().min(1).max(MAX_PULL_LIMIT).default(1000) });
+
+export const clientMessage = z.discriminatedUnion('type', [helloMessage, pushMessage, pullMessage]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+/** Codes a single mutation can be rejected with. */
+export const rejectCodes = ['VALIDATION', 'FORBIDDEN', 'OUT_OF_SCOPE', 'NOT_FOUND', 'DUPLICATE_ID', 'UNIQUE_VIOLATION', 'TRANSITION_NOT_ALLOWED'] as const;
+export type RejectCode = (typeof rejectCodes)[number];
+
+/** Codes that end or refuse a whole connection or request. */
+export const connectionErrorCodes = [
+  'AUTH_FAILED',
+  'DEVICE_REVOKED',
+  'USER_DISABLED',
+  'PROTOCOL_TOO_OLD',
+  'PROTOCOL_TOO_NEW',
+  'SCHEMA_TOO_OLD',
+  'SCHEMA_TOO_NEW',
+  'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type ConnectionErrorCode = (typeof connectionErrorCodes)[number];
+
+const lostField = z.object({ field: z.string(), mine: fieldValue, theirs: fieldValue, by: who, at: z.number().int(), cn });
+
+export const mutationResult = z.discriminatedUnion('status', [
+  z.object({ seq: z.number().int(), status: z.literal('applied'), version: cn, assigned: fieldMap.optional() }),
+  z.object({
+    seq: z.number().int(),
+    status: z.literal('conflict'),
+    version: cn,
+    applied: fieldMap.optional(),
+    lost: z.array(lostField).optional(),
+    deleted: z.object({ by: who, at: z.number().int() }).optional(),
+  }),
+  z.object({
+    seq: z.number().int(),
+    status: z.literal('rejected'),
+    code: z.enum(rejectCodes),
+    message: z.string(),
+    issues: z.array(z.object({ field: z.string(), key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() })).optional(),
+  }),
+]);
+export type MutationResult = z.infer<typeof mutationResult>;
+
+export const changeOps = ['upsert', 'delete', 'remove'] as const;
+export const change = z.object({
+  cn,
+  entity,
+  recordId: id,
+  op: z.enum(changeOps),
+  version: cn.optional(),
+  /** Only the fields that changed, unless `full` (the record is new to this user). */
+  fields: fieldMap.optional(),
+  full: z.boolean().optional(),
+});
+export type Change = z.infer<typeof change>;
+
+export const welcomeMessage = z.object({ type: z.literal('welcome'), serverTime: z.number().int(), userId: id, deviceId: id, cursor: cn });
+export const pushResultMessage = z.object({ type: z.literal('pushResult'), id: requestId, results: z.array(mutationResult) });
+export const changesMessage = z.object({ type: z.literal('changes'), id: requestId, cursor: cn, hasMore: z.boolean(), changes: z.array(change) });
+export const pokeMessage = z.object({ type: z.literal('poke'), cursor: cn });
+export const errorMessage = z.object({ type: z.literal('error'), id: requestId.optional(), code: z.enum(connectionErrorCodes), message: z.string() });
+
+export const serverMessage = z.discriminatedUnion('type', [welcomeMessage, pushResultMessage, changesMessage, pokeMessage, errorMessage]);
+export type ServerMessage = z.infer<typeof serverMessage>;
+
+/** The i18n key the client shows for a connection-level code. Exhaustive over the codes. */
+export function connectionErrorKey(code: ConnectionErrorCode): string {
+  switch (code) {
+    case 'AUTH_FAILED':
+      return 'sync.error.authFailed';
+    case 'DEVICE_REVOKED':
+      return 'sync.error.deviceRevoked';
+    case 'USER_DISABLED':
+      return 'sync.error.userDisabled';
+    case 'PROTOCOL_TOO_OLD':
+    case 'SCHEMA_TOO_OLD':
+      return 'sync.error.appTooOld';
+    case 'PROTOCOL_TOO_NEW':
+    case 'SCHEMA_TOO_NEW':
+      return 'sync.error.serverTooOld';
+    case 'BAD_REQUEST':
+    case 'PAYLOAD_TOO_LARGE':
+      return 'sync.error.badRequest';
+    case 'RATE_LIMITED':
+      return 'sync.error.rateLimited';
+    case 'INTERNAL':
+      return 'sync.error.server';
+    default: {
+      const exhaustive: never = code;
+      return exhaustive;
+    }
+  }
+}
