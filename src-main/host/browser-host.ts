@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -37,12 +38,20 @@ export interface BrowserHostOptions {
   portAttempts?: number;
   /** Origins besides the host's own that may open the API socket (a Vite dev server). */
   allowedOrigins?: readonly string[];
+  /**
+   * Secret the API socket must present (`/api?token=`). Loopback is reachable by every account on
+   * the machine (call-centre workstations are shared); the Origin check stops web pages, this
+   * stops other local users' programs.
+   */
+  accessToken: string;
   log?: Logger;
 }
 
 export interface BrowserHost {
-  /** http://<host>:<port>/ as a browser should open it. */
+  /** http://<host>:<port>/, the server's origin. */
   url: string;
+  /** The address to open in a browser: `url` with the access token, which the page keeps. */
+  openUrl: string;
   port: number;
   core: CoreClient;
   /** Stops accepting, closes every socket, then closes the core. Safe to call twice. */
@@ -89,6 +98,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if ((req.url ?? '').split('?', 1)[0] !== API_PATH) return refuse(404, 'unknown path');
     const reason = policy ? refuseUpgrade(policy, req.headers.host, req.headers.origin) : 'not ready';
     if (reason) return refuse(403, reason);
+    if (!tokenMatches(options.accessToken, req.url ?? '')) return refuse(401, 'missing or wrong access token');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -151,7 +161,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       log.info('stopped');
     })());
 
-  return { url, port, core, close };
+  return { url, openUrl: `${url}?token=${encodeURIComponent(options.accessToken)}`, port, core, close };
+}
+
+function tokenMatches(expected: string, requestUrl: string): boolean {
+  const given = new URL(requestUrl, 'http://host').searchParams.get('token') ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function rawBytes(data: RawData): Buffer {

@@ -1,5 +1,6 @@
 import { CrmError } from '../../src-shared/result';
 import { appRoot, appVersion, browserHostDataDir, migrationsDir, rendererDir } from './app-paths';
+import { readOrCreateAccessToken } from './access-token';
 import { startBrowserHost } from './browser-host';
 import { HOST_USAGE, UsageError, osLocale, parseHostArgs, type HostArgs } from './host-args';
 import { createLogger } from './log';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     port: args.port,
     portAttempts: args.portAttempts,
     allowedOrigins: args.allowedOrigins,
+    accessToken: readOrCreateAccessToken(dataDir),
     log,
   });
 
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
     process.stderr.write(`CRM browser host: the data core stopped unexpectedly (exit code ${code}); restart the app.\n`);
     process.exit(1);
   });
-  if (!stopping) process.stdout.write(`CRM browser host listening on ${host.url}\n`);
+  if (!stopping) process.stdout.write(`CRM browser host listening on ${host.openUrl}\n`);
 }
 
 /** One line a person can act on: the core's own message for a replica problem, else the cause. */

@@ -20,10 +20,29 @@ function bridge(): Transport | null {
   return candidate && typeof candidate.invoke === 'function' && typeof candidate.onEvent === 'function' ? (candidate as Transport) : null;
 }
 
+const TOKEN_KEY = 'crm.hostToken';
+
+/**
+ * The browser host's access token arrives once in the address it prints (`?token=`); the page keeps
+ * it for this origin and takes it out of the address bar, so it is not bookmarked or shared.
+ */
+function hostToken(): string | null {
+  const params = new URLSearchParams(window.location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    window.localStorage.setItem(TOKEN_KEY, fromUrl);
+    params.delete('token');
+    const query = params.toString();
+    window.history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`);
+    return fromUrl;
+  }
+  return window.localStorage.getItem(TOKEN_KEY);
+}
+
 function connect(): Connection {
   const preload = bridge();
   if (preload) return { transport: preload, api: createApiClient(preload), onState: () => () => undefined, initialState: 'open' };
-  const ws = createWebSocketTransport(apiSocketUrl(window.location));
+  const ws = createWebSocketTransport(apiSocketUrl(window.location, hostToken()));
   return { transport: ws, api: createApiClient(ws), onState: (listener) => ws.onState(listener), initialState: ws.state };
 }
 

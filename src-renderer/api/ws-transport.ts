@@ -16,9 +16,9 @@ export interface WebSocketTransport extends Transport {
 }
 
 /** ws://host/api for http pages, wss:// for https ones (the browser host serves both on one port). */
-export function apiSocketUrl(location: Location): string {
+export function apiSocketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string | null): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/api`;
+  return `${scheme}//${location.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
 function isWireMessage(value: unknown): value is WireMessage {

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_WIRE_REQUEST_BYTES, type WireMessage, type WireReply } from '../../src-shared/api/wire-protocol';
 import { startBrowserHost, type BrowserHost } from '../../src-main/host/browser-host';
+
+/** The socket's access token in these tests (the host makes a random one per data folder). */
+const TOKEN = 'test-token-0123456789abcdefghijklmnop';
 import { silentLogger } from '../../src-main/host/log';
 
 /**
@@ -36,6 +39,7 @@ beforeAll(async () => {
     workerFile: WORKER,
     rendererDir: renderer,
     port: 0,
+    accessToken: TOKEN,
     log: silentLogger,
   });
   origin = host.url.replace(/\/$/, '');
@@ -74,7 +78,7 @@ interface TestSocket {
 }
 
 function connect(headers: Record<string, string> = {}): Promise<TestSocket> {
-  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api`, { headers: { Origin: origin, ...headers } });
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/api?token=${TOKEN}`, { headers: { Origin: origin, ...headers } });
   const inbox: WireMessage[] = [];
   const waiters: { predicate: (m: WireMessage) => boolean; resolve: (m: WireMessage) => void }[] = [];
   ws.on('message', (data) => {
@@ -103,7 +107,7 @@ function connect(headers: Record<string, string> = {}): Promise<TestSocket> {
 }
 
 /** The status with which an upgrade is refused (or `open` when it is not). */
-function upgradeOutcome(headers: Record<string, string>, urlPath = '/api'): Promise<number | 'open'> {
+function upgradeOutcome(headers: Record<string, string>, urlPath = `/api?token=${TOKEN}`): Promise<number | 'open'> {
   const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}${urlPath}`, { headers });
   return new Promise((resolve) => {
     ws.once('open', () => {
@@ -121,6 +125,7 @@ function upgradeOutcome(headers: Record<string, string>, urlPath = '/api'): Prom
 describe('serving the renderer', () => {
   it('binds to loopback and answers / with index.html, its policy and no caching', async () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(host.openUrl).toBe(`${host.url}?token=${TOKEN}`);
     const res = await rawGet('/');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -268,7 +273,14 @@ describe('the API socket: refused requests', () => {
 });
 
 describe('who may open the API socket', () => {
-  it('accepts the host’s own origin and programs that send no Origin', async () => {
+  it('refuses anyone without the access token, whatever their origin', async () => {
+    expect(await upgradeOutcome({ Origin: origin }, '/api')).toBe(401);
+    expect(await upgradeOutcome({}, '/api?token=')).toBe(401);
+    expect(await upgradeOutcome({}, `/api?token=${TOKEN.slice(0, -1)}x`)).toBe(401);
+    expect(await upgradeOutcome({}, `/api?token=${TOKEN}${TOKEN}`)).toBe(401);
+  });
+
+  it('accepts the host’s own origin and programs that send no Origin, with the token', async () => {
     expect(await upgradeOutcome({ Origin: origin })).toBe('open');
     expect(await upgradeOutcome({})).toBe('open');
     expect(await upgradeOutcome({ Origin: `http://localhost:${host.port}`, Host: `localhost:${host.port}` })).toBe('open');
@@ -299,9 +311,10 @@ describe('closing the host', () => {
       workerFile: WORKER,
       rendererDir: path.join(tmp, 'renderer'),
       port: 0,
+      accessToken: TOKEN,
       log: silentLogger,
     });
-    const ws = new WebSocket(`ws://127.0.0.1:${own.port}/api`);
+    const ws = new WebSocket(`ws://127.0.0.1:${own.port}/api?token=${TOKEN}`);
     await new Promise((resolve) => ws.once('open', resolve));
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     await own.close();
@@ -325,6 +338,7 @@ describe('closing the host', () => {
       rendererDir: path.join(tmp, 'renderer'),
       port: host.port,
       portAttempts: 5,
+      accessToken: TOKEN,
       log: silentLogger,
     });
     expect(next.port).toBeGreaterThan(host.port);

@@ -11,7 +11,7 @@ import type { WireReply } from '../../src-shared/api/wire-protocol';
 /** dist/main/host.cjs as `npm start` and people run it. Needs `npm run build` first. */
 const ROOT = path.resolve(__dirname, '../..');
 const HOST = path.join(ROOT, 'dist/main/host.cjs');
-const LISTENING = /^CRM browser host listening on (http:\/\/127\.0\.0\.1:(\d+)\/)$/;
+const LISTENING = /^CRM browser host listening on (http:\/\/127\.0\.0\.1:(\d+)\/)\?token=([A-Za-z0-9_-]{32,})$/;
 
 type HostProcess = ChildProcessByStdio<null, Readable, Readable> & { out: string; err: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
 
@@ -44,14 +44,14 @@ function runHost(args: string[], env: NodeJS.ProcessEnv = process.env): HostProc
 }
 
 /** Resolves with the URL from the listening line, or rejects if the host exits first. */
-function listening(child: HostProcess): Promise<{ url: string; port: number }> {
+function listening(child: HostProcess): Promise<{ url: string; port: number; token: string }> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const first = child.out.split('\n')[0] ?? '';
       const match = child.out.includes('\n') ? LISTENING.exec(first) : null;
       if (match) {
         child.stdout.off('data', check);
-        resolve({ url: match[1]!, port: Number(match[2]) });
+        resolve({ url: match[1]!, port: Number(match[2]), token: match[3]! });
       } else if (child.out.includes('\n')) {
         reject(new Error(`unexpected first line: ${first}`));
       }
@@ -61,8 +61,8 @@ function listening(child: HostProcess): Promise<{ url: string; port: number }> {
   });
 }
 
-function callOnce(port: number, method: string): Promise<WireReply> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api`, { headers: { Origin: `http://127.0.0.1:${port}` } });
+function callOnce(port: number, token: string, method: string): Promise<WireReply> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`, { headers: { Origin: `http://127.0.0.1:${port}` } });
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
     ws.once('open', () => ws.send(JSON.stringify({ id: 1, method, input: {} })));
@@ -79,11 +79,14 @@ describe('host process: successful runs', () => {
   it('prints exactly one stdout line with the real port, serves the API, and exits 0 on SIGTERM', async () => {
     const data = tempDir();
     const child = runHost(['--port', '0', '--data', data, '--no-demo', '--locale', 'zh-CN']);
-    const { port } = await listening(child);
+    const { port, token } = await listening(child);
     expect(port).toBeGreaterThan(0);
 
-    const info = await callOnce(port, 'app.info');
+    const info = await callOnce(port, token, 'app.info');
     expect(info.reply).toMatchObject({ ok: true, value: { dataDir: data, locale: 'zh-CN' } });
+    // The token is kept owner-only beside the replica, and the folder is owner-only too.
+    expect(fs.readFileSync(path.join(data, 'host-token'), 'utf8').trim()).toBe(token);
+    expect(fs.statSync(path.join(data, 'host-token')).mode & 0o077).toBe(0);
 
     child.kill('SIGTERM');
     expect(await child.exited).toEqual({ code: 0, signal: null });
@@ -101,10 +104,10 @@ describe('host process: successful runs', () => {
   it('keeps its replica in the user-data folder when no --data is given, on 5173 or a port after it', async () => {
     const config = tempDir();
     const child = runHost(['--no-demo'], { ...process.env, XDG_CONFIG_HOME: config, CRM_LOG_LEVEL: 'warn' });
-    const { port } = await listening(child);
+    const { port, token } = await listening(child);
     expect(port).toBeGreaterThanOrEqual(5173);
     expect(port).toBeLessThan(5173 + 20);
-    const info = await callOnce(port, 'app.info');
+    const info = await callOnce(port, token, 'app.info');
     expect(info.reply).toMatchObject({ ok: true, value: { dataDir: path.join(config, 'offline-crm', 'browser-host') } });
     child.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);

@@ -38,7 +38,8 @@ export function readJournal(migrationsDir: string): JournalEntry[] {
  */
 export function openReplica(file: string, migrationsDir: string, appVersion: string): Replica {
   const known = readJournal(migrationsDir).length;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Owner-only: the replica is this user's customers, and machines are often shared.
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file);
