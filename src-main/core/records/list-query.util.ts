@@ -5,6 +5,7 @@ import { entities, type EntityName, type FieldDef } from '../../../src-shared/en
 import { buildMatchQuery } from '../../../src-shared/search/tokenize.util';
 import { CrmError } from '../../../src-shared/result';
 import { tableColumns } from '../db/schema';
+import { docRange } from '../search/search.index';
 
 /** System columns the grid may sort and filter on besides the entity's own fields. */
 const systemColumns: Record<string, FieldDef> = {
@@ -103,7 +104,8 @@ export function quickFilterCondition(entity: EntityName, quick: string): SQL | n
   const match = buildMatchQuery(quick);
   if (!match) return null;
   const id = tableColumns(entity).id;
-  return sql`${id} IN (SELECT d.record_id FROM search_fts f JOIN search_doc d ON d.doc_id = f.rowid WHERE search_fts MATCH ${match} AND d.entity = ${entity})`;
+  const { lo, hi } = docRange(entity);
+  return sql`${id} IN (SELECT d.record_id FROM search_doc d WHERE d.doc_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${match} AND rowid BETWEEN ${lo} AND ${hi}))`;
 }
 
 export function orderBy(entity: EntityName, sort: { field: string; dir: 'asc' | 'desc' }[]): SQL[] {
