@@ -53,3 +53,8 @@ export function normalizeUrl(raw: string): string | null {
   const withScheme = /^https?:\/\//i.test(value) ? value : `https://${value}`;
   return /^https?:\/\/[^\s/.]+(\.[^\s/.]+)+(\/\S*)?$/i.test(withScheme) ? withScheme : null;
 }
+
+/** A stored mobile as people read it aloud (138 1234 5678); landlines are already "area-number". */
+export function formatPhoneForReading(value: string): string {
+  return /^1\d{10}$/.test(value) ? `${value.slice(0, 3)} ${value.slice(3, 7)} ${value.slice(7)}` : value;
+}

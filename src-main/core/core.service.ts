@@ -4,6 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import type { ApiHandlers, CoreEvent, SearchHit } from '../../src-shared/api/client-api.contract';
 import { entities, type EntityName } from '../../src-shared/entities/index';
 import { isLocale, pickLocale } from '../../src-shared/i18n/index';
+import { formatPhoneForReading } from '../../src-shared/phone.util';
 import { openReplica, readMeta, writeMeta, type Replica } from './db/replica';
 import { RecordRepository } from './records/record.repository';
 import { SEARCH_INDEX_VERSION } from './search/search.index';
@@ -93,7 +94,8 @@ export class CoreService {
       const def = entities[hit.entity];
       const subtitle = def.subtitleFields
         .map((f) => row[f])
-        .filter((v) => v !== null && v !== undefined && v !== '')
+        .filter((v): v is string | number => v !== null && v !== undefined && v !== '')
+        .map((v) => (typeof v === 'string' ? formatPhoneForReading(v) : String(v)))
         .join(' · ');
       hits.push({ entity: hit.entity, id: hit.id, title: String(row[def.titleField] ?? ''), subtitle });
     }

@@ -80,7 +80,4 @@ export function formatFieldValue(def: FieldDef, value: unknown, t: Translator, o
   }
 }
 
-/** A mobile as people read it: 138 1234 5678. Stored values stay digits only. */
-export function formatPhoneForReading(value: string): string {
-  return /^1\d{10}$/.test(value) ? `${value.slice(0, 3)} ${value.slice(3, 7)} ${value.slice(7)}` : value;
-}
+export { formatPhoneForReading } from '../../src-shared/phone.util';

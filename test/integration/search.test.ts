@@ -50,7 +50,7 @@ describe('global search', () => {
 
   it('returns titles and subtitles for the hit list', async () => {
     const { hits } = await t.call('search.global', { q: '张伟' });
-    expect(hits[0]).toEqual({ entity: 'contact', id: zhangwei, title: '张伟', subtitle: '采购经理 · 13812345678' });
+    expect(hits[0]).toEqual({ entity: 'contact', id: zhangwei, title: '张伟', subtitle: '采购经理 · 138 1234 5678' });
   });
 
   it('finds contacts by their company name and limits hits to one entity when asked', async () => {
