@@ -74,6 +74,18 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src-server/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          banned(['electron'], 'The sync server never runs inside Electron.'),
+          banned(['**/src-main/**', '**/src-renderer/**', 'react', 'react-dom'], 'The server shares only src-shared with the client.'),
+        ],
+      }],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'scripts/**/*.{js,mjs,ts}', '*.config.{js,ts,mjs}'],
     languageOptions: { globals: { ...globals.node } },
   },

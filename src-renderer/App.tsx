@@ -50,7 +50,7 @@ export function App() {
   useEffect(() => {
     const off = onCoreEvent((event) => {
       if (event.type === 'sync') useApp.getState().setSync(event.status);
-      else forgetRefTitles(event.entity, event.ids);
+      else if (event.type === 'changed') forgetRefTitles(event.entity, event.ids);
     });
     start();
     return off;

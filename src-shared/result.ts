@@ -10,6 +10,10 @@ export const errorCodes = [
   'DB_TOO_NEW',
   'DB_OPEN_FAILED',
   'DISCONNECTED',
+  'NOT_SIGNED_IN',
+  'AUTH_FAILED',
+  'SERVER_UNREACHABLE',
+  'SYNC_REFUSED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -67,6 +71,14 @@ export function errorMessageKey(code: ErrorCode): string {
       return 'error.dbOpenFailed';
     case 'DISCONNECTED':
       return 'error.disconnected';
+    case 'NOT_SIGNED_IN':
+      return 'error.notSignedIn';
+    case 'AUTH_FAILED':
+      return 'sync.error.authFailed';
+    case 'SERVER_UNREACHABLE':
+      return 'error.serverUnreachable';
+    case 'SYNC_REFUSED':
+      return 'error.syncRefused';
     case 'INTERNAL':
       return 'error.internal';
     default: {

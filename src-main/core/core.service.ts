@@ -11,6 +11,9 @@ import { SEARCH_INDEX_VERSION } from './search/search.index';
 import { seedDemo, DEMO_ACCOUNTS } from './seed/seed-demo';
 import { SettingsRepository } from './settings/settings.repository';
 import { logCore } from './log';
+import { ConflictRepository } from './sync/conflict.repository';
+import { SyncLogRepository } from './sync/sync-log.repository';
+import { CrmError } from '../../src-shared/result';
 import type { CoreOptions } from './worker/worker-protocol';
 
 /** Queries slower than this are logged: the grid and search must stay interactive. */
@@ -24,6 +27,8 @@ export class CoreService {
   readonly replica: Replica;
   readonly records: RecordRepository;
   readonly settings: SettingsRepository;
+  readonly conflicts: ConflictRepository;
+  readonly syncLog: SyncLogRepository;
   private readonly listeners = new Set<(event: CoreEvent) => void>();
   private readonly user: { id: string; name: string };
 
@@ -32,6 +37,8 @@ export class CoreService {
     this.user = this.localUser();
     this.records = new RecordRepository(this.replica, () => this.user.id, (entity, ids) => this.emit({ type: 'changed', entity, ids }));
     this.settings = new SettingsRepository(this.replica.sqlite);
+    this.conflicts = new ConflictRepository(this.replica.sqlite);
+    this.syncLog = new SyncLogRepository(this.replica.sqlite);
     if (readMeta(this.replica.sqlite, 'searchIndexVersion') !== String(SEARCH_INDEX_VERSION)) {
       const n = this.records.rebuildSearch();
       writeMeta(this.replica.sqlite, 'searchIndexVersion', String(SEARCH_INDEX_VERSION));
@@ -70,7 +77,17 @@ export class CoreService {
   }
 
   private syncStatus() {
-    return { state: 'local' as const, pending: this.records.outbox.pendingCount(), lastSyncAt: null, lastError: null };
+    return {
+      state: 'local' as const,
+      pending: this.records.outbox.pendingCount(),
+      conflicts: this.conflicts.openCount(),
+      lastSyncAt: null,
+      lastError: null,
+      lastErrorKey: null,
+      retryAt: null,
+      server: null,
+      initial: null,
+    };
   }
 
   private timed<T>(what: string, run: () => T): T {
@@ -115,6 +132,7 @@ export class CoreService {
         locale: isLocale(saved) ? saved : pickLocale(this.options.osLocale),
         user: this.user,
         dataDir: this.options.dataDir,
+        session: null,
       };
     },
     'record.list': (q) => this.timed(`list ${q.entity}`, () => this.records.list(q)),
@@ -130,6 +148,14 @@ export class CoreService {
       return {};
     },
     'sync.status': () => this.syncStatus(),
+    'sync.login': () => {
+      throw new CrmError('SERVER_UNREACHABLE', 'sync engine not wired yet');
+    },
+    'sync.logout': () => ({ pending: this.records.outbox.pendingCount() }),
+    'sync.now': () => this.syncStatus(),
+    'sync.log': ({ limit }) => ({ entries: this.syncLog.list(limit) }),
+    'conflict.list': ({ includeResolved }) => ({ entries: this.conflicts.list(includeResolved) }),
+    'conflict.resolve': () => ({ resolved: false }),
   };
 
   close(): void {

@@ -43,12 +43,69 @@ export type ListQuery = z.input<typeof listQuery>;
 const searchHit = z.object({ entity: entityName, id: z.string(), title: z.string(), subtitle: z.string() });
 export type SearchHit = z.infer<typeof searchHit>;
 
+const sessionUser = z.object({ id: z.string(), name: z.string(), username: z.string(), role: z.string() });
+export type SessionUser = z.infer<typeof sessionUser>;
+
+export const syncLogEntry = z.object({
+  at: z.number(),
+  /** push, pull, snapshot, login, connect, error, ... */
+  kind: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+  ms: z.number().nullable(),
+  bytes: z.number().nullable(),
+});
+export type SyncLogEntry = z.infer<typeof syncLogEntry>;
+
+export const conflictKinds = ['field', 'deleted', 'rejected'] as const;
+export const conflictActions = ['mine', 'theirs', 'restore', 'resend', 'discard'] as const;
+export type ConflictAction = (typeof conflictActions)[number];
+/**
+ * One conflict-inbox entry. `field`: my value of `field` lost to `theirs` (written by `byName` at
+ * `at`); `deleted`: I edited a record someone deleted (`mine` holds all my changed fields);
+ * `rejected`: the server refused my change (`code`, `message`, `issues`; `mine` holds what I typed).
+ */
+export const conflictEntry = z.object({
+  id: z.number().int(),
+  kind: z.enum(conflictKinds),
+  entity: entityName,
+  recordId: z.string(),
+  /** The record's title when the entry was made (the record may since have left this device). */
+  title: z.string(),
+  op: z.string(),
+  field: z.string().nullable(),
+  mine: z.record(z.string(), z.unknown()),
+  theirs: z.record(z.string(), z.unknown()).nullable(),
+  byName: z.string().nullable(),
+  at: z.number().nullable(),
+  code: z.string().nullable(),
+  message: z.string().nullable(),
+  issues: z.array(z.object({ field: z.string(), key: z.string() })).nullable(),
+  createdAt: z.number(),
+  resolvedAt: z.number().nullable(),
+  resolution: z.string().nullable(),
+});
+export type ConflictEntry = z.infer<typeof conflictEntry>;
+
+export const syncStates = ['local', 'signedOut', 'online', 'offline', 'syncing'] as const;
 export const syncStatus = z.object({
-  /** `local` until a sync server is configured; then online / offline / syncing. */
-  state: z.enum(['local', 'online', 'offline', 'syncing']),
+  /**
+   * `local`: no sync server configured (a replica used on its own); `signedOut`: a server is
+   * configured but nobody is signed in; then online / offline / syncing.
+   */
+  state: z.enum(syncStates),
   pending: z.number().int(),
+  /** Open entries in the conflict inbox (conflicts and rejected changes). */
+  conflicts: z.number().int().default(0),
   lastSyncAt: z.number().nullable(),
+  /** The last failure, as an i18n key (sync.error.*) plus the technical message for support. */
   lastError: z.string().nullable(),
+  lastErrorKey: z.string().nullable().default(null),
+  /** When the engine will try again after a failure (epoch ms), or null. */
+  retryAt: z.number().nullable().default(null),
+  server: z.string().nullable().default(null),
+  /** First sync progress: records received so far and the server's estimate of the total. */
+  initial: z.object({ received: z.number().int(), total: z.number().int().nullable() }).nullable().default(null),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;
 
@@ -58,6 +115,8 @@ export const appInfo = z.object({
   locale: z.string(),
   user: z.object({ id: z.string(), name: z.string() }),
   dataDir: z.string(),
+  /** The signed-in user of the sync server, or null (local replica, or signed out). */
+  session: sessionUser.nullable().default(null),
 });
 export type AppInfo = z.infer<typeof appInfo>;
 
@@ -82,6 +141,27 @@ export const clientApi = {
   'settings.get': { input: z.object({ key: settingKey }), output: z.unknown() },
   'settings.set': { input: z.object({ key: settingKey, value: z.unknown() }), output: z.object({}) },
   'sync.status': { input: z.object({}), output: syncStatus },
+  /** Signs this device in; the device stays signed in until revoked or signed out. */
+  'sync.login': {
+    input: z.object({ server: z.string().min(1).max(500), username: z.string().min(1).max(100), password: z.string().min(1).max(200) }),
+    output: z.object({ user: sessionUser }),
+  },
+  /** Signs out: pending changes are pushed first when online; the replica is cleared. */
+  'sync.logout': { input: z.object({ force: z.boolean().default(false) }), output: z.object({ pending: z.number().int() }) },
+  /** Sync now (retry after a failure, or the user's own request); resolves when the cycle ends. */
+  'sync.now': { input: z.object({}), output: syncStatus },
+  /** The sync log, newest last, for the support export. */
+  'sync.log': { input: z.object({ limit: z.number().int().min(1).max(5000).default(1000) }), output: z.object({ entries: z.array(syncLogEntry) }) },
+  'conflict.list': { input: z.object({ includeResolved: z.boolean().default(false) }), output: z.object({ entries: z.array(conflictEntry) }) },
+  /**
+   * Settles an inbox entry. `mine`: send my value again over the winner (field conflicts);
+   * `theirs`: keep the server's value; `restore`: undelete the record and re-send my edit;
+   * `resend`: send a rejected change again, with `values` corrected by the user; `discard`: drop it.
+   */
+  'conflict.resolve': {
+    input: z.object({ id: z.number().int(), action: z.enum(conflictActions), values: z.record(z.string(), z.unknown()).optional() }),
+    output: z.object({ resolved: z.boolean() }),
+  },
 } as const;
 
 export type ClientApi = typeof clientApi;
@@ -104,7 +184,10 @@ export type ApiClient = { [M in Method]: (input: MethodInput<M>) => Promise<Meth
 /** Pushed by the core to every connected view. */
 export type CoreEvent =
   | { type: 'changed'; entity: EntityName; ids: string[] }
-  | { type: 'sync'; status: SyncStatus };
+  | { type: 'sync'; status: SyncStatus }
+  /** The replica was replaced wholesale (first sync, sign-out, revoked device): reload every view. */
+  | { type: 'reset' }
+  | { type: 'conflicts'; open: number };
 
 /** A transport sends one request and resolves with the core's Result. */
 export interface Transport {

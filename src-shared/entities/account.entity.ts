@@ -11,6 +11,8 @@ export const accountEntity = defineEntity({
   defaultSort: { field: 'updatedAt', dir: 'desc' },
   fields: {
     name: { kind: 'text', required: true, max: 200, search: true, list: true, indexed: true, section: 'basic' },
+    /** 客户编号 C-000123: assigned by the sync server; a record made offline shows a provisional one. */
+    customerNo: { kind: 'text', max: 40, search: true, list: true, indexed: true, system: true, serverAssigned: true, since: 3, section: 'basic' },
     type: { kind: 'enum', enumName: 'accountType', values: accountTypes, default: 'company', required: true, list: true, indexed: true, section: 'basic' },
     industry: { kind: 'enum', enumName: 'industry', values: industries, list: true, indexed: true, section: 'basic' },
     size: { kind: 'enum', enumName: 'companySize', values: companySizes, section: 'basic' },

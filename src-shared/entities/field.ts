@@ -32,6 +32,16 @@ interface FieldCommon {
   section?: string;
   /** Set by the system (follow-up dates, computed values): shown, never edited in the form. */
   system?: boolean;
+  /**
+   * Assigned by the sync server when the record first reaches it (unique numbers). The client
+   * writes a provisional value until the server's answer replaces it.
+   */
+  serverAssigned?: boolean;
+  /**
+   * The client schema version (protocol.contract CLIENT_SCHEMA_VERSION) that added this field;
+   * the server leaves it out of what it sends an older client. Absent: there from the start.
+   */
+  since?: number;
 }
 
 export interface TextField extends FieldCommon {

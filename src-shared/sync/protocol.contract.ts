@@ -7,6 +7,15 @@ import { entityNames, type EntityName } from '../entities/index';
  * validation happens in the handlers, against the entity definitions.
  */
 export const PROTOCOL_VERSION = 1;
+/**
+ * The client entity schema this build speaks: raised when a synced field is added (the field's
+ * `since`). The server serves this version and the one before; it leaves out of pulls and
+ * snapshots the fields an older client does not know.
+ */
+export const CLIENT_SCHEMA_VERSION = 3;
+export const OLDEST_CLIENT_SCHEMA = CLIENT_SCHEMA_VERSION - 1;
+/** Records per snapshot page. */
+export const SNAPSHOT_PAGE = 5000;
 /** Mutations per push message, and the byte limit of any message. */
 export const MAX_PUSH_MUTATIONS = 500;
 export const MAX_MESSAGE_BYTES = 1_000_000;
@@ -110,6 +119,37 @@ export const errorMessage = z.object({ type: z.literal('error'), id: requestId.o
 
 export const serverMessage = z.discriminatedUnion('type', [welcomeMessage, pushResultMessage, changesMessage, pokeMessage, errorMessage]);
 export type ServerMessage = z.infer<typeof serverMessage>;
+
+const sessionUser = z.object({ id, name: z.string(), username: z.string(), role: z.string() });
+
+export const loginRequest = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+  deviceName: z.string().min(1).max(100),
+  protocol: z.number().int().positive(),
+  schema: z.number().int().nonnegative(),
+});
+export type LoginRequest = z.infer<typeof loginRequest>;
+export const loginResponse = z.object({ token: z.string(), deviceId: id, user: sessionUser, cursor: cn });
+export type LoginResponse = z.infer<typeof loginResponse>;
+
+export const snapshotQuery = z.object({
+  entity,
+  after: z.string().max(64).default(''),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT * 4).default(SNAPSHOT_PAGE),
+});
+/** A snapshot page: `columns` names the values of each row, in order. */
+export const snapshotPage = z.object({
+  asOf: cn,
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.unknown())),
+  next: z.string().nullable(),
+  total: z.number().int().nullable(),
+});
+export type SnapshotPage = z.infer<typeof snapshotPage>;
+
+/** The body of every HTTP error answer. */
+export const errorBody = z.object({ code: z.string(), message: z.string() });
 
 /** The i18n key the client shows for a connection-level code. Exhaustive over the codes. */
 export function connectionErrorKey(code: ConnectionErrorCode): string {

@@ -1,5 +1,5 @@
 import { getTableColumns } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, type AnySQLiteColumn, type SQLiteColumnBuilderBase } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, type AnySQLiteColumn, type SQLiteColumnBuilderBase } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
 import { entities, snakeCase, type EntityDef, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
 
@@ -51,6 +51,8 @@ function entityTable(def: EntityDef) {
     updatedAt: integer('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
     deletedAt: integer('deleted_at'),
+    /** The server's version of this record (the change number of its last change), null until synced. */
+    syncVersion: integer('sync_version'),
   };
   for (const [name, field] of Object.entries(def.fields)) columns[name] = columnFor(name, field);
   return sqliteTable(def.table, columns, (t) => {
@@ -94,7 +96,66 @@ export const outbox = sqliteTable('outbox', {
   changes: text('changes', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   base: text('base', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: integer('created_at').notNull(),
+  /** The record's server version when the edit was made (null: created locally, never synced). */
+  baseVersion: integer('base_version'),
 });
+
+/**
+ * The conflict inbox: values of mine that lost a same-field race, edits to records someone
+ * deleted, and changes the server rejected, each kept with what I typed until I settle it.
+ */
+export const conflicts = sqliteTable(
+  'conflict',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['field', 'deleted', 'rejected'] }).notNull(),
+    entity: text('entity').notNull(),
+    recordId: text('record_id').notNull(),
+    title: text('title').notNull(),
+    op: text('op').notNull(),
+    field: text('field'),
+    mine: text('mine', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    theirs: text('theirs', { mode: 'json' }).$type<Record<string, unknown>>(),
+    byName: text('by_name'),
+    at: integer('at'),
+    /** The server version that won; "use mine" edits on top of it. */
+    winningVersion: integer('winning_version'),
+    code: text('code'),
+    message: text('message'),
+    issues: text('issues', { mode: 'json' }).$type<{ field: string; key: string }[]>(),
+    createdAt: integer('created_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    resolution: text('resolution'),
+  },
+  (t) => [index('conflict_open_idx').on(t.resolvedAt)],
+);
+
+/** What the sync engine did, for the support export; trimmed to the newest entries. */
+export const syncLog = sqliteTable('sync_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  kind: text('kind').notNull(),
+  ok: integer('ok', { mode: 'boolean' }).notNull(),
+  detail: text('detail').notNull(),
+  ms: integer('ms'),
+  bytes: integer('bytes'),
+});
+
+/**
+ * Server values pulled for fields that had unsent local edits: the local edit stays on top, and
+ * this is what the field falls back to if the server rejects the edit or someone wrote after it.
+ */
+export const pulledShadow = sqliteTable(
+  'pulled_shadow',
+  {
+    entity: text('entity').notNull(),
+    recordId: text('record_id').notNull(),
+    field: text('field').notNull(),
+    value: text('value', { mode: 'json' }).$type<unknown>(),
+    cn: integer('cn').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.entity, t.recordId, t.field] })],
+);
 
 /** Per-user UI settings (language, grid columns); JSON values. */
 export const settings = sqliteTable('settings', {

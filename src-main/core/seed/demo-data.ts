@@ -468,6 +468,7 @@ class DemoGenerator {
     const tags = this.tags(ctx.government);
     return {
       name,
+      customerNo: null,
       type: 'company',
       industry,
       size,
@@ -500,6 +501,7 @@ class DemoGenerator {
     const pool = rng.chance(0.12);
     return {
       name: person.name,
+      customerNo: null,
       type: 'individual',
       industry: null,
       size: null,

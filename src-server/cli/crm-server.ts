@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { AuthError, UserRepository, roles } from '../auth/user.repository';
+import { openStore, StoreTooNewError } from '../store/open-store';
+import { defaultMigrationsRoot, startServer } from '../server';
+
+const USAGE = `crm-server: the offline CRM's sync server
+
+  crm-server serve --data <dir> [--port 8787] [--host 127.0.0.1] [--pg <postgres-url>] [--cert <file> --key <file>]
+  crm-server user add --data <dir> [--pg <url>] --username <u> --password <p> --role <role> [--name <n>] [--department <d>] [--manager <username>] [--json]
+  crm-server user list --data <dir> [--pg <url>] [--json]
+  crm-server device list --data <dir> [--pg <url>] [--json]
+  crm-server device revoke <device-id> --data <dir> [--pg <url>]
+
+roles: ${roles.join(', ')}
+--pg runs on PostgreSQL instead of the SQLite files in --data.`;
+
+class UsageError extends Error {}
+
+const here = typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      pg: { type: 'string' },
+      'pg-schema': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      department: { type: 'string' },
+      manager: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+
+type Parsed = ReturnType<typeof parse>;
+
+function storeOptions(values: Parsed['values']) {
+  if (!values.pg && !values.data) throw new UsageError('say where the data lives: --data <dir> (SQLite) or --pg <postgres-url>');
+  return { dataDir: values.data, pgUrl: values.pg, pgSchema: values['pg-schema'], migrationsRoot: defaultMigrationsRoot(here) };
+}
+
+function required(values: Parsed['values'], name: 'username' | 'password' | 'role'): string {
+  const v = values[name];
+  if (!v) throw new UsageError(`missing --${name}`);
+  return v;
+}
+
+async function withUsers<T>(values: Parsed['values'], fn: (users: UserRepository) => Promise<T>): Promise<T> {
+  const store = await openStore(storeOptions(values));
+  try {
+    return await fn(new UserRepository(store));
+  } finally {
+    await store.close();
+  }
+}
+
+async function serve(values: Parsed['values']): Promise<void> {
+  const port = values.port === undefined ? 8787 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
+  if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('HTTPS needs both --cert and --key');
+  const server = await startServer({ ...storeOptions(values), port, host: values.host, certFile: values.cert, keyFile: values.key, logLevel: values['log-level'], version: process.env.npm_package_version });
+  const log = server.app.log;
+  log.info({ url: server.url, store: server.store.location }, 'sync server listening');
+  if ((await server.users.count()) === 0) {
+    const where = values.pg ? `--pg '${values.pg}'` : `--data ${values.data}`;
+    log.warn(`no users yet; create the first administrator with: npm run --silent crm-server -- user add ${where} --username admin --password <password> --role admin`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  if (command === 'serve') return serve(values);
+  if (command === 'user' && sub === 'add') {
+    const user = await withUsers(values, (users) =>
+      users.add({ username: required(values, 'username'), password: required(values, 'password'), role: required(values, 'role'), name: values.name, department: values.department, manager: values.manager }),
+    );
+    console.log(values.json ? JSON.stringify({ id: user.id }) : `added ${user.role} ${user.username} (${user.id})`);
+    return;
+  }
+  if (command === 'user' && sub === 'list') {
+    const list = await withUsers(values, (users) => users.list());
+    if (values.json) console.log(JSON.stringify(list));
+    else for (const u of list) console.log(`${u.id}  ${u.username.padEnd(16)} ${u.role.padEnd(16)} ${u.name}${u.disabledAt ? '  (disabled)' : ''}`);
+    return;
+  }
+  if (command === 'device' && sub === 'list') {
+    const list = await withUsers(values, (users) => users.devices());
+    if (values.json) console.log(JSON.stringify(list));
+    else if (list.length === 0) console.log('no devices have signed in yet');
+    else
+      for (const d of list)
+        console.log(`${d.id}  ${d.username.padEnd(16)} ${d.name.padEnd(24)} last seen ${d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : '-'}${d.revokedAt ? '  REVOKED' : ''}`);
+    return;
+  }
+  if (command === 'device' && sub === 'revoke') {
+    if (!arg) throw new UsageError('which device? crm-server device revoke <device-id> (see device list)');
+    const found = await withUsers(values, (users) => users.revokeDevice(arg));
+    if (!found) throw new UsageError(`no device ${arg}`);
+    console.log(`device ${arg} revoked; it is refused from its next request on`);
+    return;
+  }
+  throw new UsageError(`unknown command "${positionals.join(' ')}"; see crm-server --help`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof AuthError || error instanceof StoreTooNewError) {
+    console.error(`crm-server: ${error.message}`);
+    process.exit(2);
+  }
+  if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`crm-server: ${error.message}`);
+    process.exit(2);
+  }
+  console.error(`crm-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

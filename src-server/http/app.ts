@@ -1,0 +1,230 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import zlib from 'node:zlib';
+import { z } from 'zod';
+import {
+  MAX_MESSAGE_BYTES,
+  clientMessage,
+  helloMessage,
+  loginRequest,
+  pullMessage,
+  pushMessage,
+  snapshotQuery,
+  type ServerMessage,
+} from '../../src-shared/sync/protocol.contract';
+import { AuthError, type UserRepository } from '../auth/user.repository';
+import { sessionFor, type CommitNote, type Session, type SyncService } from '../sync/sync.service';
+import type { SqlStore } from '../store/sql-store';
+import { ProtocolError, checkVersions, statusOf } from './protocol-error';
+
+export interface AppOptions {
+  store: SqlStore;
+  users: UserRepository;
+  sync: SyncService;
+  version: string;
+  logLevel?: string;
+  https?: { cert: Buffer; key: Buffer } | undefined;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const out = schema.safeParse(value);
+  if (!out.success) throw new ProtocolError('BAD_REQUEST', `invalid request: ${out.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`);
+  return out.data;
+}
+
+function authError(error: AuthError): ProtocolError {
+  switch (error.code) {
+    case 'DEVICE_REVOKED':
+      return new ProtocolError('DEVICE_REVOKED', error.message);
+    case 'USER_DISABLED':
+      return new ProtocolError('USER_DISABLED', error.message);
+    case 'AUTH_FAILED':
+    case 'INVALID':
+      return new ProtocolError('AUTH_FAILED', error.message);
+    default: {
+      const exhaustive: never = error.code;
+      return exhaustive;
+    }
+  }
+}
+
+/**
+ * The sync server's HTTP and WebSocket surface (docs/sync-protocol.md). Every refusal is a 4xx
+ * with `{ code, message }`; a 500 means a bug and is logged with its stack.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { users, sync, store } = options;
+  const common = {
+    logger: { level: options.logLevel ?? 'info' },
+    bodyLimit: MAX_MESSAGE_BYTES,
+    // Requests still running at shutdown finish; new ones are refused.
+    return503OnClosing: true,
+  };
+  // An HTTPS server is an HTTP server with TLS underneath; the routes do not tell them apart.
+  const app: FastifyInstance = options.https ? (Fastify({ ...common, https: options.https }) as unknown as FastifyInstance) : Fastify(common);
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof ProtocolError) {
+      request.log.info({ code: error.code }, error.message);
+      return reply.status(error.status).send({ code: error.code, message: error.message });
+    }
+    if (error instanceof AuthError) {
+      const p = authError(error);
+      return reply.status(p.status).send({ code: p.code, message: p.message });
+    }
+    // Fastify's own refusals: unparsable JSON, a body over the limit, an unsupported content type.
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+      return reply.status(status).send({ code, message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ code: 'INTERNAL', message: 'internal server error' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send({ code: 'BAD_REQUEST', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+  const authenticate = async (request: FastifyRequest): Promise<Session> => {
+    const schema = checkVersions(request.headers['x-crm-protocol'], request.headers['x-crm-schema']);
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) throw new ProtocolError('AUTH_FAILED', 'missing device token (Authorization: Bearer …)');
+    try {
+      const { user, deviceId } = await users.authenticate(token);
+      return sessionFor(user, deviceId, schema);
+    } catch (error) {
+      if (error instanceof AuthError) throw authError(error);
+      throw error;
+    }
+  };
+
+  app.get('/health', async () => ({ ok: true, version: options.version, store: store.dialect, cn: await sync.head() }));
+
+  app.post('/v1/login', async (request) => {
+    const body = parse(loginRequest, request.body);
+    checkVersions(body.protocol, body.schema);
+    const { user, deviceId, token } = await users.login(body.username, body.password, body.deviceName);
+    request.log.info({ user: user.username, deviceId }, 'device registered');
+    return { token, deviceId, user: { id: user.id, name: user.name, username: user.username, role: user.role }, cursor: await sync.head() };
+  });
+
+  app.post('/v1/logout', async (request) => {
+    const session = await authenticate(request);
+    await users.signOutDevice(session.deviceId);
+    return { ok: true };
+  });
+
+  app.post('/v1/push', async (request) => {
+    const session = await authenticate(request);
+    const msg = parse(pushMessage, request.body);
+    const { results } = await sync.push(session, msg.mutations);
+    return { type: 'pushResult', id: msg.id, results } satisfies ServerMessage;
+  });
+
+  app.post('/v1/pull', async (request) => {
+    const session = await authenticate(request);
+    const msg = parse(pullMessage, request.body);
+    const page = await sync.pull(session, msg.cursor, msg.limit);
+    return { type: 'changes', id: msg.id, ...page } satisfies ServerMessage;
+  });
+
+  app.get('/v1/snapshot', async (request, reply) => {
+    const session = await authenticate(request);
+    const q = parse(snapshotQuery, request.query);
+    const page = await sync.snapshot(session, q.entity, q.after, q.limit);
+    const json = JSON.stringify(page);
+    // Snapshots are large and repetitive: gzip at a fast level (the first sync is CPU-bound).
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      return reply.header('content-type', 'application/json').header('content-encoding', 'gzip').send(zlib.gzipSync(json, { level: 1 }));
+    }
+    return reply.header('content-type', 'application/json').send(json);
+  });
+
+  // --- live channel ------------------------------------------------------------------------
+  const sockets = new Map<WebSocket, Session>();
+  await store.onNotify((payload) => {
+    let note: CommitNote;
+    try {
+      note = JSON.parse(payload) as CommitNote;
+    } catch {
+      return;
+    }
+    const poke = JSON.stringify({ type: 'poke', cursor: note.cn } satisfies ServerMessage);
+    for (const [socket, session] of sockets) {
+      if (session.scope.all || note.keys.some((k) => session.scope.keys.includes(k))) socket.send(poke);
+    }
+  });
+
+  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: { threshold: 256 } } });
+  app.get('/v1/sync', { websocket: true }, (socket, request) => {
+    let session: Session | null = null;
+    let token = '';
+    let queue = Promise.resolve();
+    const send = (msg: ServerMessage) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+    };
+    const refuse = (error: ProtocolError, id?: number) => {
+      send({ type: 'error', ...(id !== undefined ? { id } : {}), code: error.code, message: error.message });
+      // Connection-level refusals end the connection; the client knows from the code what to do.
+      if (['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW'].includes(error.code)) {
+        socket.close(4000 + statusOf(error.code) - 400, error.code);
+      }
+    };
+    socket.on('message', (data: Buffer) => {
+      // One message at a time per connection, so answers come back in the order asked.
+      queue = queue.then(async () => {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(data.toString('utf8'));
+        } catch {
+          return refuse(new ProtocolError('BAD_REQUEST', 'message is not JSON'));
+        }
+        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : undefined;
+        try {
+          const msg = parse(clientMessage, raw);
+          if (msg.type === 'hello') {
+            const hello = parse(helloMessage, msg);
+            const schema = checkVersions(hello.protocol, hello.schema);
+            try {
+              const auth = await users.authenticate(hello.token);
+              session = sessionFor(auth.user, auth.deviceId, schema);
+            } catch (error) {
+              if (error instanceof AuthError) throw authError(error);
+              throw error;
+            }
+            token = hello.token;
+            sockets.set(socket, session);
+            void users.touchDevice(session.deviceId);
+            send({ type: 'welcome', serverTime: Date.now(), userId: session.user.id, deviceId: session.deviceId, cursor: await sync.head() });
+            return;
+          }
+          if (!session) throw new ProtocolError('AUTH_FAILED', 'say hello first');
+          // A device revoked (or a user disabled) while connected is refused at its next message.
+          try {
+            await users.authenticate(token);
+          } catch (error) {
+            if (error instanceof AuthError) throw authError(error);
+            throw error;
+          }
+          if (msg.type === 'push') {
+            const { results } = await sync.push(session, msg.mutations);
+            send({ type: 'pushResult', id: msg.id, results });
+          } else {
+            const page = await sync.pull(session, msg.cursor, msg.limit);
+            send({ type: 'changes', id: msg.id, ...page });
+          }
+        } catch (error) {
+          if (error instanceof ProtocolError) return refuse(error, id);
+          request.log.error({ err: error }, 'sync message failed');
+          send({ type: 'error', ...(id !== undefined ? { id } : {}), code: 'INTERNAL', message: 'internal server error' });
+        }
+      });
+    });
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  app.addHook('onClose', async () => {
+    for (const socket of sockets.keys()) socket.close(1001, 'server shutting down');
+  });
+  return app;
+}
