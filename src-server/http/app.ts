@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import zlib from 'node:zlib';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   MAX_MESSAGE_BYTES,
   clientMessage,
