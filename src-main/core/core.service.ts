@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { uuidv7 } from 'uuidv7';
-import type { ApiHandlers, CoreEvent, SearchHit } from '../../src-shared/api/client-api.contract';
-import { entities, type EntityName } from '../../src-shared/entities/index';
+import type { ApiHandlers, ConflictAction, CoreEvent, SearchHit, SyncStatus } from '../../src-shared/api/client-api.contract';
+import { entities, type EntityName, type FieldDef } from '../../src-shared/entities/index';
 import { isLocale, pickLocale } from '../../src-shared/i18n/index';
 import { formatPhoneForReading } from '../../src-shared/phone.util';
 import { openReplica, readMeta, writeMeta, type Replica } from './db/replica';
@@ -12,6 +12,9 @@ import { seedDemo, DEMO_ACCOUNTS } from './seed/seed-demo';
 import { SettingsRepository } from './settings/settings.repository';
 import { logCore } from './log';
 import { ConflictRepository } from './sync/conflict.repository';
+import { SyncEngine } from './sync/sync-engine';
+import type { SyncConnector } from './sync/sync-connection';
+import { WsConnector } from './sync/ws-connector';
 import { SyncLogRepository } from './sync/sync-log.repository';
 import { CrmError } from '../../src-shared/result';
 import type { CoreOptions } from './worker/worker-protocol';
@@ -30,21 +33,52 @@ export class CoreService {
   readonly conflicts: ConflictRepository;
   readonly syncLog: SyncLogRepository;
   private readonly listeners = new Set<(event: CoreEvent) => void>();
-  private readonly user: { id: string; name: string };
+  readonly sync: SyncEngine;
+  private readonly localOwner: { id: string; name: string };
 
-  constructor(private readonly options: CoreOptions) {
+  constructor(
+    private readonly options: CoreOptions,
+    connector: SyncConnector = new WsConnector(),
+    engineOptions: { live?: boolean; now?: () => number; random?: () => number } = {},
+  ) {
     this.replica = openReplica(path.join(options.dataDir, 'replica.db'), options.migrationsDir, options.appVersion);
-    this.user = this.localUser();
-    this.records = new RecordRepository(this.replica, () => this.user.id, (entity, ids) => this.emit({ type: 'changed', entity, ids }));
+    this.localOwner = this.localUser();
+    this.records = new RecordRepository(
+      this.replica,
+      () => this.user.id,
+      (entity, ids) => {
+        this.emit({ type: 'changed', entity, ids });
+        this.sync?.localChange();
+      },
+      engineOptions.now,
+    );
     this.settings = new SettingsRepository(this.replica.sqlite);
     this.conflicts = new ConflictRepository(this.replica.sqlite);
     this.syncLog = new SyncLogRepository(this.replica.sqlite);
+    this.sync = new SyncEngine({
+      sqlite: this.replica.sqlite,
+      records: this.records,
+      conflicts: this.conflicts,
+      log: this.syncLog,
+      connector,
+      deviceName: options.deviceName ?? safeHostname(),
+      live: engineOptions.live ?? true,
+      ...(engineOptions.now ? { now: engineOptions.now } : {}),
+      ...(engineOptions.random ? { random: engineOptions.random } : {}),
+      onStatus: (status) => this.emitStatus(status),
+      onTouched: (touched) => {
+        for (const [entity, ids] of touched) this.emit({ type: 'changed', entity, ids: [...ids] });
+      },
+      onReset: () => this.emit({ type: 'reset' }),
+      onConflicts: (open) => this.emit({ type: 'conflicts', open }),
+    });
     if (readMeta(this.replica.sqlite, 'searchIndexVersion') !== String(SEARCH_INDEX_VERSION)) {
       const n = this.records.rebuildSearch();
       writeMeta(this.replica.sqlite, 'searchIndexVersion', String(SEARCH_INDEX_VERSION));
       if (n > 0) logCore('info', 'search index rebuilt', { records: n });
     }
-    if (options.seedDemo && readMeta(this.replica.sqlite, 'demoSeeded') === null && this.records.isEmpty('account')) {
+    const serverMode = Boolean(options.syncServer) || this.sync.credentials() !== null || this.sync.lastServer() !== null;
+    if (!serverMode && options.seedDemo && readMeta(this.replica.sqlite, 'demoSeeded') === null && this.records.isEmpty('account')) {
       seedDemo(this.records, { accounts: DEMO_ACCOUNTS });
       writeMeta(this.replica.sqlite, 'demoSeeded', String(Date.now()));
     }
@@ -71,23 +105,94 @@ export class CoreService {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(event: CoreEvent): void {
-    for (const listener of this.listeners) listener(event);
-    if (event.type === 'changed') this.emit({ type: 'sync', status: this.syncStatus() });
+  /** The signed-in user, or (local mode) the OS user who owns this replica. */
+  get user(): { id: string; name: string } {
+    const session = this.sync?.user;
+    return session ? { id: session.id, name: session.name } : this.localOwner;
   }
 
-  private syncStatus() {
-    return {
-      state: 'local' as const,
-      pending: this.records.outbox.pendingCount(),
-      conflicts: this.conflicts.openCount(),
-      lastSyncAt: null,
-      lastError: null,
-      lastErrorKey: null,
-      retryAt: null,
-      server: null,
-      initial: null,
+  /** Starts background sync when signed in, or signs in first when the installation says so. */
+  async start(): Promise<void> {
+    if (!this.sync.credentials() && this.options.autoLogin && this.options.syncServer) {
+      try {
+        await this.sync.login(this.options.syncServer, this.options.autoLogin.username, this.options.autoLogin.password);
+      } catch (error) {
+        logCore('warn', 'automatic sign-in failed', { error: (error as Error).message });
+      }
+    }
+    this.sync.start();
+  }
+
+  private emit(event: CoreEvent): void {
+    for (const listener of this.listeners) listener(event);
+    if (event.type === 'changed') this.emitStatus(this.syncStatus());
+  }
+
+  private emitStatus(status: SyncStatus): void {
+    for (const listener of this.listeners) listener({ type: 'sync', status });
+  }
+
+  private syncStatus(): SyncStatus {
+    const status = this.sync.status();
+    // Never signed in and no server configured: the replica works on its own.
+    if (status.state === 'signedOut' && !this.options.syncServer && !this.sync.lastServer()) return { ...status, state: 'local' };
+    if (status.state === 'signedOut' && !status.server && this.options.syncServer) return { ...status, server: this.options.syncServer };
+    return status;
+  }
+
+  /** Settles a conflict-inbox entry (see the contract's conflict.resolve). */
+  private resolveConflict(id: number, action: ConflictAction, values: Record<string, unknown> | undefined): { resolved: boolean } {
+    const entry = this.conflicts.find(id);
+    if (!entry || entry.resolvedAt !== null) return { resolved: false };
+    const { entity, recordId } = entry;
+    const editable = (input: Record<string, unknown>) => {
+      const fields = entities[entity].fields as Record<string, FieldDef>;
+      return Object.fromEntries(Object.entries(input).filter(([k]) => k === 'ownerId' || (Object.hasOwn(fields, k) && !fields[k]?.system)));
     };
+    const live = () => {
+      const r = this.records.find(entity, recordId);
+      return r !== undefined && r.deletedAt === null;
+    };
+    switch (action) {
+      case 'theirs':
+      case 'discard':
+        break;
+      case 'mine':
+        if (!live()) throw new CrmError('NOT_FOUND', `${entity} ${recordId} is no longer on this device`);
+        this.records.update(entity, recordId, editable(entry.mine));
+        break;
+      case 'restore': {
+        const record = this.records.find(entity, recordId);
+        if (!record) throw new CrmError('NOT_FOUND', `${entity} ${recordId} is no longer on this device`);
+        if (record.deletedAt !== null) this.records.restore(entity, recordId);
+        const mine = editable(entry.mine);
+        if (Object.keys(mine).length > 0) this.records.update(entity, recordId, mine);
+        break;
+      }
+      case 'resend': {
+        const input = editable(values ?? entry.mine);
+        if (entry.op === 'create') {
+          const reuseId = !this.records.find(entity, recordId) && entry.code !== 'DUPLICATE_ID';
+          this.records.create(entity, input, reuseId ? recordId : undefined);
+        } else if (entry.op === 'update') {
+          if (!live()) throw new CrmError('NOT_FOUND', `${entity} ${recordId} is no longer on this device`);
+          this.records.update(entity, recordId, input);
+        } else if (entry.op === 'delete') {
+          if (live()) this.records.delete(entity, recordId);
+        } else if (entry.op === 'restore') {
+          this.records.restore(entity, recordId);
+        }
+        break;
+      }
+      default: {
+        const exhaustive: never = action;
+        return exhaustive;
+      }
+    }
+    this.conflicts.resolve(id, action, Date.now());
+    this.emit({ type: 'conflicts', open: this.conflicts.openCount() });
+    this.emitStatus(this.syncStatus());
+    return { resolved: true };
   }
 
   private timed<T>(what: string, run: () => T): T {
@@ -132,7 +237,7 @@ export class CoreService {
         locale: isLocale(saved) ? saved : pickLocale(this.options.osLocale),
         user: this.user,
         dataDir: this.options.dataDir,
-        session: null,
+        session: this.sync.user,
       };
     },
     'record.list': (q) => this.timed(`list ${q.entity}`, () => this.records.list(q)),
@@ -148,19 +253,34 @@ export class CoreService {
       return {};
     },
     'sync.status': () => this.syncStatus(),
-    'sync.login': () => {
-      throw new CrmError('SERVER_UNREACHABLE', 'sync engine not wired yet');
+    'sync.login': async ({ server, username, password }) => {
+      const user = await this.sync.login(server, username, password);
+      this.sync.start();
+      return { user };
     },
-    'sync.logout': () => ({ pending: this.records.outbox.pendingCount() }),
-    'sync.now': () => this.syncStatus(),
+    'sync.logout': ({ force }) => this.sync.logout(force),
+    'sync.now': async () => {
+      if (!this.sync.credentials()) throw new CrmError('NOT_SIGNED_IN', 'sign in to a sync server first');
+      await this.sync.syncNow().catch(() => undefined);
+      return this.syncStatus();
+    },
     'sync.log': ({ limit }) => ({ entries: this.syncLog.list(limit) }),
     'conflict.list': ({ includeResolved }) => ({ entries: this.conflicts.list(includeResolved) }),
-    'conflict.resolve': () => ({ resolved: false }),
+    'conflict.resolve': ({ id, action, values }) => this.resolveConflict(id, action, values),
   };
 
   close(): void {
+    this.sync.stop();
     this.listeners.clear();
     this.replica.close();
+  }
+}
+
+function safeHostname(): string {
+  try {
+    return os.hostname() || 'device';
+  } catch {
+    return 'device';
   }
 }
 

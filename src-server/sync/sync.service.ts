@@ -1,5 +1,6 @@
 import { entities, type EntityName, type FieldDef } from '../../src-shared/entities/index';
 import { validateValues } from '../../src-shared/entities/record.schema';
+import { assignedNumber } from '../../src-shared/entities/numbering.util';
 import { CLIENT_SCHEMA_VERSION, type Change, type Mutation, type MutationResult, type RejectCode } from '../../src-shared/sync/protocol.contract';
 import type { User } from '../auth/user.repository';
 import { placeholders, type SqlRunner, type SqlStore } from '../store/sql-store';
@@ -75,11 +76,6 @@ function serverAssignedFields(entity: EntityName): string[] {
     .map(([name]) => name);
 }
 
-/** The format of each server-assigned number, by entity and field. */
-function formatAssigned(entity: EntityName, field: string, n: number): string {
-  if (entity === 'account' && field === 'customerNo') return `C-${String(n).padStart(6, '0')}`;
-  return `${entity.slice(0, 3).toUpperCase()}-${String(n).padStart(6, '0')}`;
-}
 
 /**
  * Push, pull and snapshot: the server side of docs/sync-protocol.md. One transaction per push
@@ -189,7 +185,7 @@ export class SyncService {
         const cn = await nextCn(q);
         const assigned: Record<string, unknown> = {};
         for (const field of serverAssignedFields(entity)) {
-          assigned[field] = formatAssigned(entity, field, await nextSequence(q, `${entity}.${field}`));
+          assigned[field] = assignedNumber(entity, field, await nextSequence(q, `${entity}.${field}`));
           values[field] = assigned[field];
         }
         const record: StoredRecord = {

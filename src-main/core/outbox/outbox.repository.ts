@@ -13,6 +13,7 @@ export interface OutboxEntry {
   changes: Record<string, unknown>;
   base: Record<string, unknown>;
   createdAt: number;
+  baseVersion: number | null;
 }
 
 /**
@@ -20,18 +21,18 @@ export interface OutboxEntry {
  * transaction as the row it describes, so a change and its outbox entry exist together or not at all.
  */
 export class OutboxRepository {
-  private readonly insert: Database.Statement<[string, string, string, string, string, string, number]>;
+  private readonly insert: Database.Statement<[string, string, string, string, string, string, number, number | null]>;
   private readonly countAll: Database.Statement<[], { n: number }>;
 
   constructor(private readonly sqlite: Database.Database) {
     this.insert = sqlite.prepare(
-      'INSERT INTO outbox (mutation_id, entity, record_id, op, changes, base, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO outbox (mutation_id, entity, record_id, op, changes, base, created_at, base_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.countAll = sqlite.prepare('SELECT count(*) AS n FROM outbox');
   }
 
-  append(entity: EntityName, recordId: string, op: OutboxOp, changes: Record<string, unknown>, base: Record<string, unknown>, at: number): void {
-    this.insert.run(uuidv7(), entity, recordId, op, JSON.stringify(changes), JSON.stringify(base), at);
+  append(entity: EntityName, recordId: string, op: OutboxOp, changes: Record<string, unknown>, base: Record<string, unknown>, at: number, baseVersion: number | null): void {
+    this.insert.run(uuidv7(), entity, recordId, op, JSON.stringify(changes), JSON.stringify(base), at, baseVersion);
   }
 
   pendingCount(): number {
@@ -41,9 +42,51 @@ export class OutboxRepository {
   /** Oldest first, as they must be pushed. */
   peek(limit: number): OutboxEntry[] {
     const rows = this.sqlite
-      .prepare('SELECT seq, mutation_id, entity, record_id, op, changes, base, created_at FROM outbox ORDER BY seq LIMIT ?')
-      .all(limit) as { seq: number; mutation_id: string; entity: EntityName; record_id: string; op: OutboxOp; changes: string; base: string; created_at: number }[];
-    return rows.map((r) => ({
+      .prepare('SELECT seq, mutation_id, entity, record_id, op, changes, base, created_at, base_version FROM outbox ORDER BY seq LIMIT ?')
+      .all(limit) as OutboxRow[];
+    return rows.map(toEntry);
+  }
+
+  /** Unsent entries of one record, oldest first. */
+  forRecord(entity: EntityName, recordId: string): OutboxEntry[] {
+    return (this.sqlite.prepare('SELECT * FROM outbox WHERE entity = ? AND record_id = ? ORDER BY seq').all(entity, recordId) as OutboxRow[]).map(toEntry);
+  }
+
+  /** Fields with unsent changes on this record ('*' when a create or restore is pending: every field). */
+  pendingFields(entity: EntityName, recordId: string): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.forRecord(entity, recordId)) {
+      if (e.op === 'create') out.add('*');
+      for (const f of Object.keys(e.changes)) out.add(f);
+    }
+    return out;
+  }
+
+  remove(seqs: number[]): void {
+    const del = this.sqlite.prepare('DELETE FROM outbox WHERE seq = ?');
+    for (const seq of seqs) del.run(seq);
+  }
+
+  /** Everything unsent, oldest first (sign-out checks, tests). */
+  all(): OutboxEntry[] {
+    return (this.sqlite.prepare('SELECT * FROM outbox ORDER BY seq').all() as OutboxRow[]).map(toEntry);
+  }
+}
+
+interface OutboxRow {
+  seq: number;
+  mutation_id: string;
+  entity: EntityName;
+  record_id: string;
+  op: OutboxOp;
+  changes: string;
+  base: string;
+  created_at: number;
+  base_version: number | null;
+}
+
+function toEntry(r: OutboxRow): OutboxEntry {
+  return {
       seq: r.seq,
       mutationId: r.mutation_id,
       entity: r.entity,
@@ -51,7 +94,7 @@ export class OutboxRepository {
       op: r.op,
       changes: JSON.parse(r.changes) as Record<string, unknown>,
       base: JSON.parse(r.base) as Record<string, unknown>,
-      createdAt: r.created_at,
-    }));
-  }
+    createdAt: r.created_at,
+    baseVersion: r.base_version,
+  };
 }

@@ -5,6 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import type { ListQuery, RecordData } from '../../../src-shared/api/client-api.contract';
 import { cascadeChildren, entities, isEntityName, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
 import { validateValues } from '../../../src-shared/entities/record.schema';
+import { provisionalNumber } from '../../../src-shared/entities/numbering.util';
 import { CrmError, type FieldIssue } from '../../../src-shared/result';
 import { entityTables, tableColumns, updatedAtIndexName } from '../db/schema';
 import type { Replica } from '../db/replica';
@@ -193,10 +194,14 @@ export class RecordRepository {
       deletedAt: null,
     };
     const recordId = String(row.id);
+    // Server-assigned numbers: a provisional one until the server's answer replaces it.
+    for (const [name, def] of Object.entries(entities[entity].fields as Record<string, FieldDef>)) {
+      if (def.serverAssigned) row[name] = provisionalNumber(entity, name, recordId);
+    }
     this.replica.sqlite.transaction(() => {
       this.replica.db.insert(this.table(entity)).values(row).run();
-      const changes = Object.fromEntries(Object.entries(row).filter(([k]) => !['id', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedAt'].includes(k)));
-      this.outbox.append(entity, recordId, 'create', changes, {}, now);
+      const changes = Object.fromEntries(Object.entries(row).filter(([k]) => !['id', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedAt', 'syncVersion'].includes(k)));
+      this.outbox.append(entity, recordId, 'create', changes, {}, now, null);
       this.search.put(entity, { ...row, id: recordId });
     })();
     this.onChange(entity, [recordId]);
@@ -225,7 +230,7 @@ export class RecordRepository {
         .set({ ...changes, updatedAt: now, updatedBy: user })
         .where(eq(this.col(entity, 'id'), id))
         .run();
-      this.outbox.append(entity, id, 'update', changes, base, now);
+      this.outbox.append(entity, id, 'update', changes, base, now, typeof existing.syncVersion === 'number' ? existing.syncVersion : null);
       this.search.put(entity, { ...existing, ...changes, id });
       if (entities[entity].titleField in changes) this.reindexReferrers(entity, id);
     })();
@@ -245,12 +250,13 @@ export class RecordRepository {
     const touched = new Map<EntityName, string[]>();
     this.replica.sqlite.transaction(() => {
       const visit = (ent: EntityName, recordId: string) => {
+        const version = this.find(ent, recordId)?.syncVersion;
         this.replica.db
           .update(this.table(ent))
           .set({ deletedAt: stamp, updatedAt: now, updatedBy: user })
           .where(eq(this.col(ent, 'id'), recordId))
           .run();
-        this.outbox.append(ent, recordId, op, {}, {}, now);
+        this.outbox.append(ent, recordId, op, {}, {}, now, typeof version === 'number' ? version : null);
         if (stamp === null) {
           const restored = this.find(ent, recordId);
           if (restored) this.search.put(ent, restored);

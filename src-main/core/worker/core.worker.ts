@@ -40,3 +40,5 @@ port.on('message', (request: WorkerRequest) => {
 });
 
 post({ kind: 'ready' });
+// Sync starts after the window has what it needs to draw: the replica is already usable offline.
+void core.start();

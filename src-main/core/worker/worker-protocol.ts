@@ -13,6 +13,15 @@ export interface CoreOptions {
   osLocale: string;
   /** The app's version, shown in About and written to sync requests later. */
   appVersion: string;
+  /**
+   * The sync server this installation uses (IT sets it, or `npm start` its embedded one). With it,
+   * a replica without a signed-in user shows the sign-in screen instead of working locally.
+   */
+  syncServer?: string | undefined;
+  /** Sign in at start when nobody is signed in (the embedded demo: `npm start`). */
+  autoLogin?: { username: string; password: string } | undefined;
+  /** The name this device registers under (host name). */
+  deviceName?: string | undefined;
 }
 
 /** `close` asks the core to finish, close the replica cleanly (checkpointing the WAL) and exit. */

@@ -1,0 +1,386 @@
+import type Database from 'better-sqlite3';
+import type { RecordData } from '../../../src-shared/api/client-api.contract';
+import { entities, isEntityName, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+import type { Change, MutationResult, SnapshotPage } from '../../../src-shared/sync/protocol.contract';
+import { tableColumns } from '../db/schema';
+import type { OutboxEntry } from '../outbox/outbox.repository';
+import type { RecordRepository } from '../records/record.repository';
+import type { ConflictRepository } from './conflict.repository';
+
+/** Records touched by one step of the engine, for the UI's change events. */
+export type Touched = Map<EntityName, Set<string>>;
+
+function touch(t: Touched, entity: EntityName, id: string): void {
+  let ids = t.get(entity);
+  if (!ids) t.set(entity, (ids = new Set()));
+  ids.add(id);
+}
+
+function sqlValue(def: FieldDef | undefined, value: unknown): unknown {
+  if (def?.kind === 'tags') return JSON.stringify(Array.isArray(value) ? value : []);
+  if (def?.kind === 'bool') return value ? 1 : 0;
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+const SYSTEM = new Set(['id', 'ownerId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedAt', 'syncVersion']);
+
+/**
+ * Writes what the server says into the replica, without outbox entries: push answers, pulled
+ * changes and snapshot pages. Each call is one SQLite transaction, so a killed process leaves
+ * either all of a page (with its cursor) or none of it.
+ *
+ * Pending local edits stay on top: a pulled value for a field with an unsent change is parked in
+ * pulled_shadow instead of overwriting what the user typed, and becomes the field's value if the
+ * server refuses the edit or someone wrote the field after it.
+ */
+export class ReplicaSync {
+  private readonly fieldsOf = new Map<EntityName, Record<string, FieldDef>>();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly records: RecordRepository,
+    private readonly conflicts: ConflictRepository,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const [name, def] of Object.entries(entities)) this.fieldsOf.set(name as EntityName, def.fields as Record<string, FieldDef>);
+  }
+
+  private column(entity: EntityName, field: string): string | null {
+    return tableColumns(entity)[field]?.name ?? null;
+  }
+
+  /** Sets columns of a row by field name; unknown fields (from a newer server) are skipped. */
+  private writeFields(entity: EntityName, id: string, values: Record<string, unknown>): void {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const defs = this.fieldsOf.get(entity) ?? {};
+    for (const [field, value] of Object.entries(values)) {
+      const col = this.column(entity, field);
+      if (!col || field === 'id') continue;
+      sets.push(`"${col}" = ?`);
+      params.push(sqlValue(defs[field], value));
+    }
+    if (sets.length === 0) return;
+    this.sqlite.prepare(`UPDATE ${entities[entity].table} SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
+  }
+
+  private insertRow(entity: EntityName, row: Record<string, unknown> & { id: string }): void {
+    const defs = this.fieldsOf.get(entity) ?? {};
+    const cols = Object.entries(tableColumns(entity));
+    const names = cols.map(([, c]) => `"${c.name}"`).join(', ');
+    const values = cols.map(([key]) => {
+      const v = row[key];
+      if (v === undefined) return defs[key]?.kind === 'tags' ? '[]' : defs[key]?.kind === 'bool' ? 0 : key === 'deletedAt' ? null : null;
+      return sqlValue(defs[key], v);
+    });
+    this.sqlite.prepare(`INSERT OR REPLACE INTO ${entities[entity].table} (${names}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+  }
+
+  private reindex(entity: EntityName, id: string): void {
+    const row = this.records.find(entity, id);
+    if (row && row.deletedAt === null) this.records.search.put(entity, row);
+    else this.records.search.remove(entity, id);
+  }
+
+  private setShadow(entity: EntityName, id: string, field: string, value: unknown, cn: number): void {
+    this.sqlite
+      .prepare(
+        `INSERT INTO pulled_shadow (entity, record_id, field, value, cn) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, cn = excluded.cn WHERE excluded.cn >= pulled_shadow.cn`,
+      )
+      .run(entity, id, field, JSON.stringify(value ?? null), cn);
+  }
+
+  private takeShadow(entity: EntityName, id: string, field: string): { value: unknown; cn: number } | null {
+    const row = this.sqlite.prepare('SELECT value, cn FROM pulled_shadow WHERE entity = ? AND record_id = ? AND field = ?').get(entity, id, field) as { value: string; cn: number } | undefined;
+    if (!row) return null;
+    this.sqlite.prepare('DELETE FROM pulled_shadow WHERE entity = ? AND record_id = ? AND field = ?').run(entity, id, field);
+    return { value: JSON.parse(row.value) as unknown, cn: row.cn };
+  }
+
+  private title(entity: EntityName, id: string, fallback: Record<string, unknown>): string {
+    const row = this.records.find(entity, id);
+    const field = entities[entity].titleField;
+    const value = row?.[field] ?? fallback[field];
+    return typeof value === 'string' && value !== '' ? value : id;
+  }
+
+  private bumpVersion(entity: EntityName, id: string, version: number): void {
+    const table = entities[entity].table;
+    this.sqlite.prepare(`UPDATE ${table} SET sync_version = ? WHERE id = ? AND (sync_version IS NULL OR sync_version < ?)`).run(version, id, version);
+  }
+
+  /**
+   * A field's edit has been answered and no later unsent edit touches it: the field settles on the
+   * newest server value known (`winner`, or a parked pulled value written after it).
+   */
+  private settleField(entry: OutboxEntry, field: string, winner: { value: unknown; cn: number } | null, laterPending: Set<string>): boolean {
+    if (laterPending.has(field) || laterPending.has('*')) return false;
+    const shadow = this.takeShadow(entry.entity, entry.recordId, field);
+    const best = shadow && (!winner || shadow.cn > winner.cn) ? shadow : winner;
+    if (!best) return false;
+    if (!this.records.find(entry.entity, entry.recordId)) return false;
+    this.writeFields(entry.entity, entry.recordId, { [field]: best.value });
+    return true;
+  }
+
+  /**
+   * Stores the server's answers to pushed outbox entries (same order), removes the entries and
+   * files what lost or was refused in the conflict inbox, in one transaction.
+   */
+  applyPushResults(entries: OutboxEntry[], results: MutationResult[]): { touched: Touched; inbox: number } {
+    const touched: Touched = new Map();
+    let inbox = 0;
+    const now = this.now();
+    this.sqlite.transaction(() => {
+      const bySeq = new Map(results.map((r) => [r.seq, r]));
+      for (const entry of entries) {
+        const result = bySeq.get(entry.seq);
+        if (!result) continue;
+        this.records.outbox.remove([entry.seq]);
+        const later = this.records.outbox.pendingFields(entry.entity, entry.recordId);
+        const exists = this.records.find(entry.entity, entry.recordId) !== undefined;
+        switch (result.status) {
+          case 'applied': {
+            if (exists) {
+              this.bumpVersion(entry.entity, entry.recordId, result.version);
+              if (result.assigned) this.writeFields(entry.entity, entry.recordId, result.assigned);
+              for (const field of Object.keys(entry.changes)) this.settleField(entry, field, null, later);
+              touch(touched, entry.entity, entry.recordId);
+            }
+            break;
+          }
+          case 'conflict': {
+            if (result.deleted) {
+              this.conflicts.add(
+                {
+                  kind: 'deleted',
+                  entity: entry.entity,
+                  recordId: entry.recordId,
+                  title: this.title(entry.entity, entry.recordId, entry.changes),
+                  op: entry.op,
+                  field: null,
+                  mine: entry.changes,
+                  theirs: null,
+                  byName: result.deleted.by.name,
+                  at: result.deleted.at,
+                  winningVersion: result.version,
+                  code: null,
+                  message: null,
+                  issues: null,
+                },
+                now,
+              );
+              inbox++;
+              break;
+            }
+            if (exists) this.bumpVersion(entry.entity, entry.recordId, result.version);
+            for (const field of Object.keys(entry.changes)) {
+              const lost = result.lost?.find((l) => l.field === field);
+              if (!lost) {
+                this.settleField(entry, field, null, later);
+                continue;
+              }
+              this.conflicts.add(
+                {
+                  kind: 'field',
+                  entity: entry.entity,
+                  recordId: entry.recordId,
+                  title: this.title(entry.entity, entry.recordId, entry.changes),
+                  op: entry.op,
+                  field,
+                  mine: { [field]: entry.changes[field] ?? null },
+                  theirs: { [field]: lost.theirs },
+                  byName: lost.by.name,
+                  at: lost.at,
+                  winningVersion: lost.cn,
+                  code: null,
+                  message: null,
+                  issues: null,
+                },
+                now,
+              );
+              inbox++;
+              this.settleField(entry, field, { value: lost.theirs, cn: lost.cn }, later);
+            }
+            if (exists) touch(touched, entry.entity, entry.recordId);
+            break;
+          }
+          case 'rejected': {
+            const mine = entry.op === 'create' ? Object.fromEntries(Object.entries(entry.changes).filter(([k]) => !SYSTEM.has(k) || k === 'ownerId')) : entry.changes;
+            this.conflicts.add(
+              {
+                kind: 'rejected',
+                entity: entry.entity,
+                recordId: entry.recordId,
+                title: this.title(entry.entity, entry.recordId, entry.changes),
+                op: entry.op,
+                field: null,
+                mine,
+                theirs: null,
+                byName: null,
+                at: null,
+                winningVersion: null,
+                code: result.code,
+                message: result.message,
+                issues: result.issues?.map((i) => ({ field: i.field, key: i.key })) ?? null,
+              },
+              now,
+            );
+            inbox++;
+            if (!exists) break;
+            if (entry.op === 'create') {
+              // The server never had it: the record leaves the replica; what was typed is in the inbox.
+              if (!later.has('*')) this.dropRecord(entry.entity, entry.recordId, touched);
+            } else if (entry.op === 'update') {
+              for (const field of Object.keys(entry.changes)) {
+                this.settleField(entry, field, { value: entry.base[field] ?? null, cn: -1 }, later);
+              }
+              touch(touched, entry.entity, entry.recordId);
+            }
+            break;
+          }
+          default: {
+            const exhaustive: never = result;
+            return exhaustive;
+          }
+        }
+        this.reindex(entry.entity, entry.recordId);
+      }
+    })();
+    return { touched, inbox };
+  }
+
+  /** Removes a record and its cascading children from the replica (not a delete: nothing is sent). */
+  dropRecord(entity: EntityName, id: string, touched: Touched): void {
+    for (const name of Object.keys(entities) as EntityName[]) {
+      for (const [field, def] of Object.entries(this.fieldsOf.get(name) ?? {})) {
+        if (def.kind !== 'ref' || !def.cascade || def.entity !== entity) continue;
+        const col = this.column(name, field);
+        if (!col) continue;
+        const kids = this.sqlite.prepare(`SELECT id FROM ${entities[name].table} WHERE "${col}" = ?`).all(id) as { id: string }[];
+        for (const kid of kids) this.dropRecord(name, kid.id, touched);
+      }
+    }
+    this.sqlite.prepare(`DELETE FROM ${entities[entity].table} WHERE id = ?`).run(id);
+    this.sqlite.prepare('DELETE FROM pulled_shadow WHERE entity = ? AND record_id = ?').run(entity, id);
+    this.records.search.remove(entity, id);
+    touch(touched, entity, id);
+  }
+
+  /** Applies one pulled page and stores the cursor after it, in one transaction. */
+  applyChanges(changes: Change[], storeCursor: () => void): Touched {
+    const touched: Touched = new Map();
+    this.sqlite.transaction(() => {
+      for (const change of changes) {
+        if (!isEntityName(change.entity)) continue;
+        this.applyChange(change, touched);
+      }
+      storeCursor();
+    })();
+    return touched;
+  }
+
+  private applyChange(change: Change, touched: Touched): void {
+    const { entity, recordId } = change;
+    const local = this.records.find(entity, recordId);
+    switch (change.op) {
+      case 'remove':
+        if (local) this.dropRecord(entity, recordId, touched);
+        return;
+      case 'delete': {
+        if (!local) return;
+        if (local.deletedAt === null) this.writeFields(entity, recordId, { deletedAt: this.now() });
+        if (change.version !== undefined) this.bumpVersion(entity, recordId, change.version);
+        this.reindex(entity, recordId);
+        touch(touched, entity, recordId);
+        return;
+      }
+      case 'upsert': {
+        const fields = (change.fields ?? {}) as Record<string, unknown>;
+        const version = change.version ?? change.cn;
+        if (!local) {
+          // A partial change of a record this replica never had carries too little to insert; the
+          // server sends records entering the user's scope in full.
+          if (!change.full) return;
+          this.insertRow(entity, { ...fields, id: recordId, deletedAt: null, syncVersion: version });
+          this.reindex(entity, recordId);
+          touch(touched, entity, recordId);
+          return;
+        }
+        const pending = this.records.outbox.pendingFields(entity, recordId);
+        const apply: Record<string, unknown> = {};
+        for (const [field, value] of Object.entries(fields)) {
+          if (pending.has(field) || (pending.has('*') && !SYSTEM.has(field))) this.setShadow(entity, recordId, field, value, change.cn);
+          else apply[field] = value;
+        }
+        const pendingDelete = this.records.outbox.forRecord(entity, recordId).some((e) => e.op === 'delete');
+        if (change.full && local.deletedAt !== null && !pendingDelete) apply.deletedAt = null;
+        this.writeFields(entity, recordId, apply);
+        this.bumpVersion(entity, recordId, version);
+        this.reindex(entity, recordId);
+        touch(touched, entity, recordId);
+        return;
+      }
+      default: {
+        const exhaustive: never = change.op;
+        return exhaustive;
+      }
+    }
+  }
+
+  /** One snapshot page of the first sync, with the progress marker, in one transaction. */
+  applySnapshotPage(entity: EntityName, page: SnapshotPage, storeProgress: () => void): number {
+    const cols = page.columns;
+    const idAt = cols.indexOf('id');
+    const versionAt = cols.indexOf('version');
+    const known = cols.map((c) => (c === 'version' ? 'syncVersion' : c)).map((c) => (tableColumns(entity)[c] ? c : null));
+    this.sqlite.transaction(() => {
+      for (const values of page.rows) {
+        const id = String(values[idAt]);
+        const row: Record<string, unknown> & { id: string } = { id, deletedAt: null };
+        known.forEach((field, i) => {
+          if (field) row[field] = values[i];
+        });
+        row.syncVersion = values[versionAt];
+        const local = this.records.find(entity, id);
+        if (local && this.records.outbox.forRecord(entity, id).length > 0) continue;
+        this.insertRow(entity, row);
+        this.records.search.put(entity, row);
+      }
+      storeProgress();
+    })();
+    return page.rows.length;
+  }
+
+  /**
+   * Clears the synced tables, keeping records with unsent changes (the user's own work made before
+   * signing in is pushed, not lost), and the search index with them.
+   */
+  clearForSignIn(): void {
+    this.sqlite.transaction(() => {
+      for (const entity of Object.keys(entities) as EntityName[]) {
+        const table = entities[entity].table;
+        this.sqlite.prepare(`DELETE FROM ${table} WHERE id NOT IN (SELECT record_id FROM outbox WHERE entity = ?)`).run(entity);
+      }
+      this.sqlite.exec('DELETE FROM pulled_shadow');
+    })();
+    this.records.rebuildSearch();
+  }
+
+  /** Everything of the signed-in user goes: records, outbox, inbox, shadows (sign-out, revoked device). */
+  wipe(): void {
+    this.sqlite.transaction(() => {
+      for (const def of Object.values(entities)) this.sqlite.exec(`DELETE FROM ${def.table}`);
+      this.sqlite.exec('DELETE FROM outbox; DELETE FROM pulled_shadow; DELETE FROM conflict;');
+    })();
+    this.records.rebuildSearch();
+  }
+
+  /** For the inbox's actions: the current local record, if any. */
+  find(entity: EntityName, id: string): RecordData | undefined {
+    return this.records.find(entity, id);
+  }
+}

@@ -1,0 +1,48 @@
+import type { ConnectionErrorCode, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
+import type { EntityName } from '../../../src-shared/entities/index';
+
+/**
+ * Why a sync request failed. `NETWORK`: the server could not be reached or the connection broke
+ * (retry later); the protocol's connection codes: the server refused (some end the session).
+ */
+export type SyncFailureCode = ConnectionErrorCode | 'NETWORK';
+
+export class SyncFailure extends Error {
+  constructor(
+    readonly code: SyncFailureCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyncFailure';
+  }
+}
+
+export interface PullPage {
+  cursor: number;
+  hasMore: boolean;
+  changes: Change[];
+}
+
+/** One live session with the server (after hello / welcome). */
+export interface SyncConnection {
+  push(mutations: Mutation[]): Promise<MutationResult[]>;
+  pull(cursor: number, limit: number): Promise<PullPage>;
+  snapshot(entity: EntityName, after: string, limit: number): Promise<SnapshotPage>;
+  /** Bytes sent and received so far on this connection (after compression where measurable). */
+  readonly bytes: { sent: number; received: number };
+  close(): void;
+}
+
+export interface ConnectHandlers {
+  /** The server has changes past `cursor` for this user. */
+  onPoke(cursor: number): void;
+  /** The connection ended (network, server shutdown, refusal). */
+  onClose(failure: SyncFailure): void;
+}
+
+/** How the engine reaches a server: real sockets in the app and CLI, in-process in tests. */
+export interface SyncConnector {
+  login(server: string, username: string, password: string, deviceName: string): Promise<LoginResponse>;
+  connect(server: string, token: string, cursor: number, handlers: ConnectHandlers): Promise<SyncConnection>;
+  logout(server: string, token: string): Promise<void>;
+}

@@ -1,0 +1,464 @@
+import type Database from 'better-sqlite3';
+import type { SessionUser, SyncStatus } from '../../../src-shared/api/client-api.contract';
+import { entityNames, type EntityName } from '../../../src-shared/entities/index';
+import { CLIENT_SCHEMA_VERSION, MAX_PUSH_MUTATIONS, SNAPSHOT_PAGE, connectionErrorKey, type Mutation } from '../../../src-shared/sync/protocol.contract';
+import { CrmError } from '../../../src-shared/result';
+import { readMeta, writeMeta } from '../db/replica';
+import type { OutboxEntry } from '../outbox/outbox.repository';
+import type { RecordRepository } from '../records/record.repository';
+import type { ConflictRepository } from './conflict.repository';
+import { ReplicaSync, type Touched } from './replica-sync';
+import { SyncFailure, type SyncConnection, type SyncConnector } from './sync-connection';
+import type { SyncLogRepository } from './sync-log.repository';
+
+const PULL_LIMIT = 1000;
+const BACKOFF_MIN_MS = 1000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+/** A pull now and then even without pokes, in case a notification was lost on the way. */
+const SAFETY_PULL_MS = 5 * 60_000;
+/** Local writes are pushed after this pause, so a burst of edits goes in one message. */
+const PUSH_DELAY_MS = 15;
+
+/** What the engine keeps in replica_meta (survives restarts and killed processes). */
+interface Credentials {
+  server: string;
+  token: string;
+  deviceId: string;
+  user: SessionUser;
+}
+
+interface SnapshotProgress {
+  asOf: number;
+  entity: EntityName;
+  after: string;
+  received: number;
+  total: number | null;
+}
+
+export interface SyncEngineDeps {
+  sqlite: Database.Database;
+  records: RecordRepository;
+  conflicts: ConflictRepository;
+  log: SyncLogRepository;
+  connector: SyncConnector;
+  deviceName: string;
+  /** Status changes, record changes applied from the server, inbox changes, wholesale resets. */
+  onStatus(status: SyncStatus): void;
+  onTouched(touched: Touched): void;
+  onReset(): void;
+  onConflicts(open: number): void;
+  now?: () => number;
+  random?: () => number;
+  /** Keep a live connection and sync by itself (the app); the CLI runs single cycles instead. */
+  live?: boolean;
+}
+
+/** Connection-level refusals after which retrying cannot help until someone acts. */
+const FINAL = new Set(['DEVICE_REVOKED', 'USER_DISABLED', 'AUTH_FAILED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW']);
+
+/**
+ * The client half of the sync protocol, inside the data core. Every step is local first: the
+ * outbox and the cursor live in the replica, so a restart (or a killed process) resumes where it
+ * was: unanswered pushes are sent again (the server answers a repeated (device, seq) from its
+ * store) and a page whose cursor was not stored is pulled again and applied idempotently.
+ */
+export class SyncEngine {
+  readonly apply: ReplicaSync;
+  private conn: SyncConnection | null = null;
+  private connecting: Promise<SyncConnection> | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private safetyTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private stopped = true;
+  private state: SyncStatus['state'] = 'signedOut';
+  private lastError: { key: string; message: string } | null = null;
+  private retryAt: number | null = null;
+  private initial: SyncStatus['initial'] = null;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    this.apply = new ReplicaSync(deps.sqlite, deps.records, deps.conflicts, this.now);
+    this.state = this.credentials() ? 'offline' : 'signedOut';
+  }
+
+  // --- persisted state ----------------------------------------------------------------------
+
+  credentials(): Credentials | null {
+    const raw = readMeta(this.deps.sqlite, 'sync.credentials');
+    return raw ? (JSON.parse(raw) as Credentials) : null;
+  }
+
+  get user(): SessionUser | null {
+    return this.credentials()?.user ?? null;
+  }
+
+  lastServer(): string | null {
+    return readMeta(this.deps.sqlite, 'sync.lastServer');
+  }
+
+  cursor(): number {
+    return Number(readMeta(this.deps.sqlite, 'sync.cursor') ?? 0);
+  }
+
+  private snapshotProgress(): SnapshotProgress | null {
+    const raw = readMeta(this.deps.sqlite, 'sync.snapshot');
+    return raw ? (JSON.parse(raw) as SnapshotProgress) : null;
+  }
+
+  private snapshotDone(): boolean {
+    return readMeta(this.deps.sqlite, 'sync.snapshotDone') === '1';
+  }
+
+  private lastSyncAt(): number | null {
+    const v = readMeta(this.deps.sqlite, 'sync.lastSyncAt');
+    return v ? Number(v) : null;
+  }
+
+  status(): SyncStatus {
+    const creds = this.credentials();
+    return {
+      state: creds ? this.state : 'signedOut',
+      pending: this.deps.records.outbox.pendingCount(),
+      conflicts: this.deps.conflicts.openCount(),
+      lastSyncAt: this.lastSyncAt(),
+      lastError: this.lastError?.message ?? null,
+      lastErrorKey: this.lastError?.key ?? null,
+      retryAt: this.retryAt,
+      server: creds?.server ?? this.lastServer(),
+      initial: this.initial,
+    };
+  }
+
+  private setState(state: SyncStatus['state']): void {
+    this.state = state;
+    this.deps.onStatus(this.status());
+  }
+
+  private logEntry(kind: string, ok: boolean, detail: string, ms: number | null = null, bytes: number | null = null): void {
+    this.deps.log.add({ at: this.now(), kind, ok, detail, ms, bytes });
+  }
+
+  // --- sign-in / sign-out -------------------------------------------------------------------
+
+  async login(server: string, username: string, password: string): Promise<SessionUser> {
+    const started = this.now();
+    let answer;
+    try {
+      answer = await this.deps.connector.login(server, username, password, this.deps.deviceName);
+    } catch (error) {
+      const failure = error instanceof SyncFailure ? error : new SyncFailure('NETWORK', String(error));
+      this.logEntry('login', false, `${failure.code}: ${failure.message}`, this.now() - started);
+      throw toCrmError(failure);
+    }
+    this.stop();
+    const previous = this.credentials();
+    // Another user's data never stays on the device; the same user keeps unsent work.
+    if (previous && previous.user.id !== answer.user.id) this.apply.wipe();
+    else this.apply.clearForSignIn();
+    const sqlite = this.deps.sqlite;
+    sqlite.transaction(() => {
+      writeMeta(sqlite, 'sync.credentials', JSON.stringify({ server, token: answer.token, deviceId: answer.deviceId, user: answer.user } satisfies Credentials));
+      writeMeta(sqlite, 'sync.lastServer', server);
+      writeMeta(sqlite, 'sync.cursor', '0');
+      writeMeta(sqlite, 'sync.snapshotDone', '0');
+      sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.snapshot', 'sync.lastSyncAt')").run();
+    })();
+    this.lastError = null;
+    this.logEntry('login', true, `signed in as ${answer.user.username} on ${server} (device ${answer.deviceId})`, this.now() - started);
+    this.deps.onReset();
+    this.setState('offline');
+    return answer.user;
+  }
+
+  /**
+   * Signs out. Unsent changes are pushed first; when that fails they would be lost, so the caller
+   * must say `force`. The replica is cleared: the next user of this device sees nothing of this one's.
+   */
+  async logout(force: boolean): Promise<{ pending: number }> {
+    const creds = this.credentials();
+    if (!creds) return { pending: 0 };
+    if (this.deps.records.outbox.pendingCount() > 0 && !force) {
+      await this.syncNow();
+      const left = this.deps.records.outbox.pendingCount();
+      if (left > 0) throw new CrmError('SYNC_REFUSED', `${left} changes are not on the server yet; sign out anyway to discard them`);
+    }
+    this.stop();
+    await this.deps.connector.logout(creds.server, creds.token).catch(() => undefined);
+    this.forget('signed out');
+    return { pending: 0 };
+  }
+
+  /** Clears credentials and every record of the user (sign-out, revoked device). */
+  private forget(reason: string): void {
+    this.stop();
+    const sqlite = this.deps.sqlite;
+    this.apply.wipe();
+    sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.credentials', 'sync.cursor', 'sync.snapshot', 'sync.snapshotDone', 'sync.lastSyncAt')").run();
+    this.initial = null;
+    this.logEntry('signout', true, reason);
+    this.deps.onReset();
+    this.setState('signedOut');
+  }
+
+  // --- running ------------------------------------------------------------------------------
+
+  /** Starts syncing by itself (live connection, pokes, retries). */
+  start(): void {
+    if (!this.credentials()) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.safetyTimer) clearTimeout(this.safetyTimer);
+    this.timer = null;
+    this.safetyTimer = null;
+    this.conn?.close();
+    this.conn = null;
+  }
+
+  /** A local write happened: push it soon. */
+  localChange(): void {
+    if (!this.stopped && this.failures === 0) this.schedule(PUSH_DELAY_MS);
+    else this.deps.onStatus(this.status());
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.syncNow().catch(() => undefined);
+    }, delay);
+  }
+
+  /**
+   * One full cycle (connect, first sync if needed, push everything, pull everything). Calls made
+   * while a cycle runs make it run once more, so nothing waits for the next poke.
+   */
+  syncNow(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.cycle();
+        } while (this.again && this.credentials());
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async connection(): Promise<SyncConnection> {
+    if (this.conn) return this.conn;
+    const creds = this.credentials();
+    if (!creds) throw new SyncFailure('AUTH_FAILED', 'not signed in');
+    this.connecting ??= this.deps.connector
+      .connect(creds.server, creds.token, this.cursor(), {
+        onPoke: (cursor) => {
+          if (cursor > this.cursor()) this.schedule(0);
+        },
+        onClose: (failure) => {
+          this.conn = null;
+          if (this.stopped) return;
+          this.onFailure(failure);
+        },
+      })
+      .finally(() => {
+        this.connecting = null;
+      });
+    const conn = await this.connecting;
+    this.conn = conn;
+    this.logEntry('connect', true, `connected to ${creds.server}`);
+    return conn;
+  }
+
+  private async cycle(): Promise<void> {
+    if (!this.credentials()) return;
+    this.setState('syncing');
+    try {
+      const conn = await this.connection();
+      if (!this.snapshotDone()) await this.firstSync(conn);
+      await this.pushAll(conn);
+      await this.pullAll(conn);
+      this.failures = 0;
+      this.retryAt = null;
+      this.lastError = null;
+      writeMeta(this.deps.sqlite, 'sync.lastSyncAt', String(this.now()));
+      if (!this.deps.live) {
+        this.conn?.close();
+        this.conn = null;
+      }
+      this.setState(this.conn ? 'online' : 'offline');
+      if (this.deps.live && !this.stopped) {
+        if (this.safetyTimer) clearTimeout(this.safetyTimer);
+        this.safetyTimer = setTimeout(() => this.schedule(0), SAFETY_PULL_MS);
+      }
+    } catch (error) {
+      const failure = error instanceof SyncFailure ? error : new SyncFailure('INTERNAL', (error as Error)?.stack ?? String(error));
+      this.conn?.close();
+      this.conn = null;
+      this.onFailure(failure);
+      if (!this.deps.live) throw toCrmError(failure);
+    }
+  }
+
+  private onFailure(failure: SyncFailure): void {
+    this.logEntry('error', false, `${failure.code}: ${failure.message}`);
+    if (failure.code === 'DEVICE_REVOKED') {
+      this.forget('device revoked by an administrator');
+      this.lastError = { key: 'sync.error.deviceRevoked', message: failure.message };
+      this.deps.onStatus(this.status());
+      return;
+    }
+    if (failure.code === 'AUTH_FAILED' && this.credentials()) {
+      // The server no longer knows this device (database replaced, signed out elsewhere).
+      this.forget('the server no longer accepts this device');
+      this.lastError = { key: 'sync.error.authFailed', message: failure.message };
+      this.deps.onStatus(this.status());
+      return;
+    }
+    this.lastError = { key: failure.code === 'NETWORK' ? 'sync.error.offline' : connectionErrorKey(failure.code), message: failure.message };
+    this.failures++;
+    if (FINAL.has(failure.code) || this.stopped) {
+      this.retryAt = null;
+      this.setState('offline');
+      return;
+    }
+    // Exponential backoff with full jitter: many clients coming back at once spread out.
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(this.failures - 1, 16));
+    const delay = Math.round(BACKOFF_MIN_MS / 2 + this.random() * (ceiling - BACKOFF_MIN_MS / 2));
+    this.retryAt = this.now() + delay;
+    this.setState('offline');
+    this.schedule(delay);
+  }
+
+  // --- the three steps ----------------------------------------------------------------------
+
+  private async firstSync(conn: SyncConnection): Promise<void> {
+    let progress = this.snapshotProgress();
+    const sqlite = this.deps.sqlite;
+    for (let i = progress ? entityNames.indexOf(progress.entity) : 0; i < entityNames.length; i++) {
+      const entity = entityNames[i] as EntityName;
+      let after = progress && progress.entity === entity ? progress.after : '';
+      for (;;) {
+        const started = this.now();
+        const before = conn.bytes.received;
+        const page = await conn.snapshot(entity, after, SNAPSHOT_PAGE);
+        const asOf = progress?.asOf ?? page.asOf;
+        const received = (progress?.received ?? 0) + page.rows.length;
+        const total = after === '' && page.total !== null ? (progress?.total ?? 0) + page.total : (progress?.total ?? null);
+        const next: SnapshotProgress = { asOf, entity, after: page.next ?? '', received, total };
+        const last = page.next === null && i === entityNames.length - 1;
+        this.apply.applySnapshotPage(entity, page, () => {
+          if (page.next === null) {
+            const following = entityNames[i + 1];
+            next.entity = following ?? entity;
+            next.after = '';
+          }
+          writeMeta(sqlite, 'sync.snapshot', JSON.stringify(next));
+          if (last) {
+            writeMeta(sqlite, 'sync.cursor', String(asOf));
+            writeMeta(sqlite, 'sync.snapshotDone', '1');
+          }
+        });
+        progress = next;
+        this.initial = { received, total };
+        this.logEntry('snapshot', true, `${entity}: ${page.rows.length} records`, this.now() - started, conn.bytes.received - before);
+        this.deps.onStatus(this.status());
+        if (page.next === null) break;
+        after = page.next;
+      }
+    }
+    if (!this.snapshotDone()) {
+      // Nothing to fetch at all (no entity pages): start from the server's head.
+      writeMeta(sqlite, 'sync.cursor', String(progress?.asOf ?? 0));
+      writeMeta(sqlite, 'sync.snapshotDone', '1');
+    }
+    this.initial = null;
+    this.deps.onReset();
+  }
+
+  private toMutation(e: OutboxEntry): Mutation {
+    return {
+      seq: e.seq,
+      entity: e.entity,
+      recordId: e.recordId,
+      op: e.op,
+      changes: e.changes as Mutation['changes'],
+      base: e.base as Mutation['base'],
+      ...(e.baseVersion !== null ? { baseVersion: e.baseVersion } : {}),
+    };
+  }
+
+  private async pushAll(conn: SyncConnection): Promise<void> {
+    for (;;) {
+      const entries = this.deps.records.outbox.peek(MAX_PUSH_MUTATIONS);
+      if (entries.length === 0) return;
+      const started = this.now();
+      const sentBefore = conn.bytes.sent + conn.bytes.received;
+      const results = await conn.push(entries.map((e) => this.toMutation(e)));
+      const { touched, inbox } = this.apply.applyPushResults(entries, results);
+      const counts = { applied: 0, conflict: 0, rejected: 0 };
+      for (const r of results) counts[r.status]++;
+      this.logEntry('push', true, `${entries.length} changes: ${counts.applied} applied, ${counts.conflict} conflicts, ${counts.rejected} rejected`, this.now() - started, conn.bytes.sent + conn.bytes.received - sentBefore);
+      if (touched.size > 0) this.deps.onTouched(touched);
+      if (inbox > 0) this.deps.onConflicts(this.deps.conflicts.openCount());
+      this.deps.onStatus(this.status());
+    }
+  }
+
+  private async pullAll(conn: SyncConnection): Promise<void> {
+    const sqlite = this.deps.sqlite;
+    for (;;) {
+      const started = this.now();
+      const before = conn.bytes.received;
+      const page = await conn.pull(this.cursor(), PULL_LIMIT);
+      const touched = this.apply.applyChanges(page.changes, () => writeMeta(sqlite, 'sync.cursor', String(page.cursor)));
+      if (page.changes.length > 0) {
+        this.logEntry('pull', true, `${page.changes.length} changes up to ${page.cursor}`, this.now() - started, conn.bytes.received - before);
+        this.deps.onTouched(touched);
+      }
+      if (!page.hasMore) return;
+    }
+  }
+}
+
+/** A sync failure as the client API reports it. */
+export function toCrmError(failure: SyncFailure): CrmError {
+  switch (failure.code) {
+    case 'NETWORK':
+      return new CrmError('SERVER_UNREACHABLE', failure.message);
+    case 'AUTH_FAILED':
+      return new CrmError('AUTH_FAILED', failure.message);
+    case 'BAD_REQUEST':
+    case 'PAYLOAD_TOO_LARGE':
+    case 'RATE_LIMITED':
+    case 'INTERNAL':
+    case 'DEVICE_REVOKED':
+    case 'USER_DISABLED':
+    case 'PROTOCOL_TOO_OLD':
+    case 'PROTOCOL_TOO_NEW':
+    case 'SCHEMA_TOO_OLD':
+    case 'SCHEMA_TOO_NEW':
+      return new CrmError('SYNC_REFUSED', `${failure.code}: ${failure.message}`);
+    default: {
+      const exhaustive: never = failure.code;
+      return exhaustive;
+    }
+  }
+}
+
+export { CLIENT_SCHEMA_VERSION };

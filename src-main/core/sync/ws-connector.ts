@@ -1,0 +1,210 @@
+import WebSocket from 'ws';
+import { gunzipSync } from 'node:zlib';
+import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, errorBody, loginResponse, serverMessage, snapshotPage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
+import { connectionErrorCodes, type ConnectionErrorCode } from '../../../src-shared/sync/protocol.contract';
+import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from './sync-connection';
+
+/** How long a request may go unanswered before the connection counts as broken. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+function isConnectionCode(code: unknown): code is ConnectionErrorCode {
+  return typeof code === 'string' && (connectionErrorCodes as readonly string[]).includes(code);
+}
+
+function normaliseServer(server: string): URL {
+  let text = server.trim();
+  if (!/^https?:\/\//i.test(text)) text = `http://${text}`;
+  const url = new URL(text);
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  return url;
+}
+
+async function httpFailure(res: Response): Promise<SyncFailure> {
+  const text = await res.text().catch(() => '');
+  let parsed: { code: string; message: string } | null = null;
+  try {
+    const body = errorBody.safeParse(JSON.parse(text));
+    if (body.success) parsed = body.data;
+  } catch {
+    parsed = null;
+  }
+  if (parsed && isConnectionCode(parsed.code)) return new SyncFailure(parsed.code, parsed.message);
+  if (res.status >= 500) return new SyncFailure('INTERNAL', `server error ${res.status}`);
+  return new SyncFailure('BAD_REQUEST', parsed?.message ?? `HTTP ${res.status}`);
+}
+
+async function request(url: URL, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new SyncFailure('NETWORK', `cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+  }
+}
+
+const versionHeaders = { 'x-crm-protocol': String(PROTOCOL_VERSION), 'x-crm-schema': String(CLIENT_SCHEMA_VERSION) };
+
+/**
+ * The real connector: login and snapshots over HTTP(S), push / pull and the server's pokes over
+ * one WebSocket with permessage-deflate, so a one-field edit costs a small frame, not HTTP headers.
+ */
+export class WsConnector implements SyncConnector {
+  constructor(private readonly schema: number = CLIENT_SCHEMA_VERSION) {}
+
+  async login(server: string, username: string, password: string, deviceName: string) {
+    const base = normaliseServer(server);
+    const res = await request(new URL(`${base.href.replace(/\/$/, '')}/v1/login`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password, deviceName, protocol: PROTOCOL_VERSION, schema: this.schema }),
+    });
+    if (!res.ok) throw await httpFailure(res);
+    const parsed = loginResponse.safeParse(await res.json());
+    if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'the server answered the sign-in with something this app does not understand');
+    return parsed.data;
+  }
+
+  async logout(server: string, token: string): Promise<void> {
+    const base = normaliseServer(server);
+    const res = await request(new URL(`${base.href.replace(/\/$/, '')}/v1/logout`), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...versionHeaders, 'x-crm-schema': String(this.schema) },
+      body: '{}',
+    });
+    if (!res.ok) throw await httpFailure(res);
+  }
+
+  connect(server: string, token: string, cursor: number, handlers: ConnectHandlers): Promise<SyncConnection> {
+    const base = normaliseServer(server);
+    const prefix = base.pathname.replace(/\/+$/, '');
+    const wsUrl = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${prefix}/v1/sync`;
+    const httpBase = base.href.replace(/\/$/, '');
+    const schema = this.schema;
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(wsUrl, { perMessageDeflate: { threshold: 256 }, handshakeTimeout: 15_000 });
+      const bytes = { sent: 0, received: 0 };
+      const waiting = new Map<number, { resolve: (m: ServerMessage) => void; reject: (e: SyncFailure) => void; timer: NodeJS.Timeout }>();
+      let nextId = 1;
+      let welcomed = false;
+      let closed = false;
+
+      const fail = (failure: SyncFailure) => {
+        if (closed) return;
+        closed = true;
+        for (const w of waiting.values()) {
+          clearTimeout(w.timer);
+          w.reject(failure);
+        }
+        waiting.clear();
+        if (!welcomed) reject(failure);
+        else handlers.onClose(failure);
+        socket.terminate();
+      };
+
+      const send = (msg: ClientMessage) => {
+        const text = JSON.stringify(msg);
+        bytes.sent += Buffer.byteLength(text);
+        socket.send(text);
+      };
+
+      const ask = (build: (id: number) => ClientMessage): Promise<ServerMessage> =>
+        new Promise((res, rej) => {
+          if (closed) return rej(new SyncFailure('NETWORK', 'connection closed'));
+          const id = nextId++;
+          const timer = setTimeout(() => fail(new SyncFailure('NETWORK', 'the server did not answer in time')), REQUEST_TIMEOUT_MS);
+          waiting.set(id, { resolve: res, reject: rej, timer });
+          send(build(id));
+        });
+
+      const connection: SyncConnection = {
+        bytes,
+        async push(mutations) {
+          const answer = await ask((id) => ({ type: 'push', id, mutations }));
+          if (answer.type !== 'pushResult') throw new SyncFailure('BAD_REQUEST', `unexpected answer ${answer.type} to push`);
+          return answer.results;
+        },
+        async pull(from, limit) {
+          const answer = await ask((id) => ({ type: 'pull', id, cursor: from, limit }));
+          if (answer.type !== 'changes') throw new SyncFailure('BAD_REQUEST', `unexpected answer ${answer.type} to pull`);
+          return { cursor: answer.cursor, hasMore: answer.hasMore, changes: answer.changes };
+        },
+        async snapshot(entity, after, limit) {
+          const url = new URL(`${httpBase}/v1/snapshot`);
+          url.searchParams.set('entity', entity);
+          url.searchParams.set('after', after);
+          url.searchParams.set('limit', String(limit));
+          // Asked for raw gzip and unpacked here, so the bytes counted are the bytes on the wire.
+          const res = await request(url, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'identity, gzip', ...versionHeaders, 'x-crm-schema': String(schema) } });
+          if (!res.ok) throw await httpFailure(res);
+          const raw = Buffer.from(await res.arrayBuffer());
+          bytes.received += raw.length;
+          const text = res.headers.get('content-encoding') === 'gzip' && raw[0] === 0x1f ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+          const parsed = snapshotPage.safeParse(JSON.parse(text));
+          if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'malformed snapshot page');
+          return parsed.data;
+        },
+        close() {
+          if (closed) return;
+          closed = true;
+          for (const w of waiting.values()) {
+            clearTimeout(w.timer);
+            w.reject(new SyncFailure('NETWORK', 'connection closed'));
+          }
+          waiting.clear();
+          socket.close(1000);
+        },
+      };
+
+      socket.on('open', () => send({ type: 'hello', protocol: PROTOCOL_VERSION, schema, token, cursor }));
+      socket.on('message', (data: Buffer) => {
+        bytes.received += data.length;
+        let msg: ServerMessage;
+        try {
+          const parsed = serverMessage.safeParse(JSON.parse(data.toString('utf8')));
+          if (!parsed.success) return fail(new SyncFailure('BAD_REQUEST', 'the server sent a message this app does not understand'));
+          msg = parsed.data;
+        } catch {
+          return fail(new SyncFailure('BAD_REQUEST', 'the server sent something that is not JSON'));
+        }
+        switch (msg.type) {
+          case 'welcome':
+            welcomed = true;
+            resolve(connection);
+            return;
+          case 'poke':
+            handlers.onPoke(msg.cursor);
+            return;
+          case 'error': {
+            const failure = new SyncFailure(msg.code, msg.message);
+            const w = msg.id !== undefined ? waiting.get(msg.id) : undefined;
+            if (w && !['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED'].includes(msg.code)) {
+              clearTimeout(w.timer);
+              waiting.delete(msg.id as number);
+              w.reject(failure);
+              return;
+            }
+            return fail(failure);
+          }
+          case 'pushResult':
+          case 'changes': {
+            const w = waiting.get(msg.id);
+            if (!w) return;
+            clearTimeout(w.timer);
+            waiting.delete(msg.id);
+            w.resolve(msg);
+            return;
+          }
+          default: {
+            const exhaustive: never = msg;
+            return exhaustive;
+          }
+        }
+      });
+      socket.on('unexpected-response', (_req, res) => {
+        fail(new SyncFailure(res.statusCode && res.statusCode >= 500 ? 'INTERNAL' : 'NETWORK', `the server refused the sync connection (HTTP ${res.statusCode})`));
+      });
+      socket.on('error', (error: Error & { code?: string }) => fail(new SyncFailure('NETWORK', `cannot reach ${base.origin}: ${error.code ?? error.message}`)));
+      socket.on('close', (code, reason) => fail(new SyncFailure('NETWORK', `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`)));
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestClient, startTestServer, type StoreKind, type TestClient, type TestServer } from '../support/sync-fixture';
+
+const stores: StoreKind[] = ['sqlite', 'pg'];
+
+for (const kind of stores) {
+  describe(`sync between two clients (${kind})`, () => {
+    let server: TestServer;
+    const clients: TestClient[] = [];
+    afterEach(async () => {
+      for (const c of clients.splice(0)) c.close();
+      await server?.close();
+    });
+
+    async function client(username: string): Promise<TestClient> {
+      const c = openTestClient();
+      clients.push(c);
+      await c.call('sync.login', { server: server.url, username, password: 'password-1' });
+      return c;
+    }
+
+    it('an account made offline reaches the other user with a server-assigned number', async () => {
+      server = await startTestServer(kind);
+      await server.addUser('wang', 'sales_rep', '王芳');
+      await server.addUser('boss', 'sales_manager', '李总');
+      const rep = await client('wang');
+      const boss = await client('boss');
+      const made = await rep.call('record.create', { entity: 'account', values: { name: '华为技术有限公司', phone: '0755-28780808' } });
+      expect(made.customerNo).toMatch(/^C-T[0-9A-F]{6}$/);
+      await rep.call('record.create', { entity: 'contact', values: { accountId: made.id, name: '张伟', mobile: '13800138000' } });
+      await rep.call('sync.now', {});
+      const after = await rep.call('record.get', { entity: 'account', id: made.id });
+      expect(after.customerNo).toBe('C-000001');
+      expect((await rep.call('sync.status', {})).pending).toBe(0);
+      await boss.call('sync.now', {});
+      const seen = await boss.call('record.get', { entity: 'account', id: made.id });
+      expect(seen).toMatchObject({ name: '华为技术有限公司', customerNo: 'C-000001' });
+      const hits = await boss.call('search.global', { q: '张伟' });
+      expect(hits.hits.map((h) => h.title)).toContain('张伟');
+    });
+
+    it('concurrent edits of different fields both survive; the same field goes to the loser inbox', async () => {
+      server = await startTestServer(kind);
+      await server.addUser('wang', 'sales_rep');
+      await server.addUser('boss', 'sales_manager');
+      const rep = await client('wang');
+      const boss = await client('boss');
+      const acc = await rep.call('record.create', { entity: 'account', values: { name: '杭州西湖科技' } });
+      await rep.call('sync.now', {});
+      await boss.call('sync.now', {});
+      await rep.call('record.update', { entity: 'account', id: acc.id, values: { phone: '0571-88880001', city: '杭州' } });
+      await boss.call('record.update', { entity: 'account', id: acc.id, values: { level: 'A', city: '宁波' } });
+      await boss.call('sync.now', {});
+      await rep.call('sync.now', {});
+      await boss.call('sync.now', {});
+      const a = await rep.call('record.get', { entity: 'account', id: acc.id });
+      const b = await boss.call('record.get', { entity: 'account', id: acc.id });
+      expect(a).toMatchObject({ phone: '0571-88880001', level: 'A', city: '宁波' });
+      expect(b).toMatchObject({ phone: '0571-88880001', level: 'A', city: '宁波' });
+      const inbox = (await rep.call('conflict.list', {})).entries;
+      expect(inbox).toHaveLength(1);
+      expect(inbox[0]).toMatchObject({ kind: 'field', field: 'city', mine: { city: '杭州' }, theirs: { city: '宁波' }, byName: 'boss' });
+      // "Use mine" wins it back everywhere.
+      await rep.call('conflict.resolve', { id: inbox[0]!.id, action: 'mine' });
+      await rep.call('sync.now', {});
+      await boss.call('sync.now', {});
+      expect(await boss.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ city: '杭州' });
+      expect((await rep.call('conflict.list', {})).entries).toHaveLength(0);
+    });
+
+    it('reassigning an account moves it and its contacts from one rep to the other', async () => {
+      server = await startTestServer(kind);
+      const a = await server.addUser('wang', 'sales_rep');
+      const b = await server.addUser('li', 'sales_rep');
+      const repA = await client('wang');
+      const repB = await client('li');
+      const acc = await repA.call('record.create', { entity: 'account', values: { name: '宁波港务' } });
+      const con = await repA.call('record.create', { entity: 'contact', values: { accountId: acc.id, name: '陈静' } });
+      await repA.call('sync.now', {});
+      await repB.call('sync.now', {});
+      await expect(repB.call('record.get', { entity: 'account', id: acc.id })).rejects.toThrow(/NOT_FOUND/);
+      await repA.call('record.update', { entity: 'account', id: acc.id, values: { ownerId: b.id } });
+      await repA.call('sync.now', {});
+      await repB.call('sync.now', {});
+      await expect(repA.call('record.get', { entity: 'account', id: acc.id })).rejects.toThrow(/NOT_FOUND/);
+      await expect(repA.call('record.get', { entity: 'contact', id: con.id })).rejects.toThrow(/NOT_FOUND/);
+      expect(await repB.call('record.get', { entity: 'contact', id: con.id })).toMatchObject({ name: '陈静' });
+      expect(a.id).not.toBe(b.id);
+    });
+  });
+}

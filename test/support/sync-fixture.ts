@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startServer, type RunningServer } from '../../src-server/server';
+import type { Role } from '../../src-server/auth/user.repository';
+import { CoreService } from '../../src-main/core/core.service';
+import { dispatch } from '../../src-main/core/dispatch';
+import type { SyncConnector } from '../../src-main/core/sync/sync-connection';
+import { WsConnector } from '../../src-main/core/sync/ws-connector';
+import type { Method, MethodInput, MethodOutput } from '../../src-shared/api/client-api.contract';
+import { MIGRATIONS_DIR, tempDir } from './core-fixture';
+
+export const MIGRATIONS_ROOT = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const PG_URL = process.env.CRM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type StoreKind = 'sqlite' | 'pg';
+
+/** A fresh, uniquely named PostgreSQL schema per server, dropped when the server is closed. */
+export function freshSchema(): string {
+  return `t_${Date.now().toString(36)}_${crypto.randomBytes(4).toString('hex')}`;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  kind: StoreKind;
+  users: Record<string, { id: string; username: string; password: string; role: Role }>;
+  addUser(username: string, role: Role, name?: string): Promise<{ id: string; username: string; password: string; role: Role }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(kind: StoreKind, options: { port?: number } = {}): Promise<TestServer> {
+  const dir = tempDir('crm-srv-');
+  const schema = kind === 'pg' ? freshSchema() : undefined;
+  const server = await startServer({
+    dataDir: kind === 'sqlite' ? dir : undefined,
+    pgUrl: kind === 'pg' ? PG_URL : undefined,
+    pgSchema: schema,
+    migrationsRoot: MIGRATIONS_ROOT,
+    port: options.port ?? 0,
+    logLevel: 'warn',
+  });
+  const users: TestServer['users'] = {};
+  return {
+    server,
+    url: server.url,
+    kind,
+    users,
+    async addUser(username, role, name) {
+      const password = 'password-1';
+      const user = await server.users.add({ username, password, role, name: name ?? username });
+      users[username] = { id: user.id, username, password, role };
+      return users[username];
+    },
+    async close() {
+      await server.close();
+      if (schema) await dropSchema(schema);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestClient {
+  core: CoreService;
+  dir: string;
+  call<M extends Method>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  close(): void;
+}
+
+/** A client core on its own replica; `live: false` syncs only when told (tests drive the cycles). */
+export function openTestClient(options: { connector?: SyncConnector; dir?: string; live?: boolean; syncServer?: string } = {}): TestClient {
+  const dir = options.dir ?? tempDir('crm-cli-');
+  const core = new CoreService(
+    { dataDir: dir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test', syncServer: options.syncServer, deviceName: 'test' },
+    options.connector ?? new WsConnector(),
+    { live: options.live ?? false },
+  );
+  return {
+    core,
+    dir,
+    async call(method, input) {
+      const reply = await dispatch(core.handlers, method, input);
+      if (!reply.ok) throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { info: reply.error });
+      return reply.value as never;
+    },
+    close() {
+      core.close();
+      if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Whether the PostgreSQL of this machine answers; server tests on it are required where it does. */
+export async function postgresAvailable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
