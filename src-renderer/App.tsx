@@ -3,18 +3,23 @@ import { isLocale } from '../src-shared/i18n/index';
 import { ApiError } from '../src-shared/api/api-client';
 import { errorMessageKey } from '../src-shared/result';
 import { api, connection, onCoreEvent } from './api/client';
-import { forgetRefTitles } from './api/ref-titles';
+import { forgetAllRefTitles, forgetRefTitles } from './api/ref-titles';
 import { CommandPalette } from './components/CommandPalette';
 import { Sidebar } from './components/Sidebar';
+import { SyncAlert } from './components/SyncArea';
 import { Toasts } from './components/Toasts';
 import { TopBar } from './components/TopBar';
 import { RecordFormDialog } from './forms/RecordFormDialog';
+import { forgetGridPositions } from './grid/grid-memory';
 import { useT } from './i18n/use-t';
 import { AccountDetailPage } from './pages/AccountDetailPage';
+import { ConflictInboxPage } from './pages/ConflictInboxPage';
 import { ContactDetailPage } from './pages/ContactDetailPage';
+import { LoginScreen } from './pages/LoginPage';
 import { RecordListPage } from './pages/RecordListPage';
 import { reportError, useApp } from './state/app.store';
 import { routeToHash } from './state/routes';
+import { refreshSession } from './sync/sync-actions';
 
 type Boot = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; message: string };
 
@@ -49,8 +54,33 @@ export function App() {
 
   useEffect(() => {
     const off = onCoreEvent((event) => {
-      if (event.type === 'sync') useApp.getState().setSync(event.status);
-      else if (event.type === 'changed') forgetRefTitles(event.entity, event.ids);
+      const store = useApp.getState();
+      switch (event.type) {
+        case 'sync': {
+          const wasSignedOut = store.sync?.state === 'signedOut';
+          store.setSync(event.status);
+          // Signing in or out changes who the session user is.
+          if (store.sync !== null && wasSignedOut !== (event.status.state === 'signedOut')) refreshSession().catch(reportError);
+          break;
+        }
+        case 'changed':
+          forgetRefTitles(event.entity, event.ids);
+          break;
+        case 'conflicts':
+          store.setOpenConflicts(event.open);
+          break;
+        case 'reset':
+          // Another replica: every cached name, list position and loaded view belongs to the old one.
+          forgetAllRefTitles();
+          forgetGridPositions();
+          store.reloadViews();
+          refreshSession().catch(reportError);
+          break;
+        default: {
+          const exhaustive: never = event;
+          console.error('unknown core event', exhaustive);
+        }
+      }
     });
     start();
     return off;
@@ -117,8 +147,20 @@ function Shell() {
   const connectionState = useApp((s) => s.connection);
   const t = useT();
 
+  const sync = useApp((s) => s.sync);
+
+  if (sync?.state === 'signedOut' || sync?.initial) {
+    return (
+      <>
+        <LoginScreen />
+        <Toasts />
+      </>
+    );
+  }
+
   let page;
-  if (route.view === 'list') page = <RecordListPage key={route.entity} entity={route.entity} />;
+  if (route.view === 'conflicts') page = <ConflictInboxPage />;
+  else if (route.view === 'list') page = <RecordListPage key={route.entity} entity={route.entity} />;
   else if (route.entity === 'account') page = <AccountDetailPage key={route.id} id={route.id} />;
   else page = <ContactDetailPage key={route.id} id={route.id} />;
 
@@ -133,6 +175,7 @@ function Shell() {
             {t('error.disconnected')}
           </div>
         )}
+        <SyncAlert />
         <main className="content">{page}</main>
       </div>
       {paletteOpen && <CommandPalette />}

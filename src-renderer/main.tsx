@@ -7,6 +7,7 @@ import './styles/list.css';
 import './styles/detail.css';
 import './styles/form.css';
 import './styles/overlays.css';
+import './styles/sync.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -24,6 +24,11 @@ export function forgetRefTitles(entity: EntityName, ids: string[]): void {
   for (const id of ids) titles.delete(key(entity, id));
 }
 
+/** After the replica was replaced every name may be stale or gone. */
+export function forgetAllRefTitles(): void {
+  titles.clear();
+}
+
 /** Ids per request: one `record.list` with an `in` filter (the contract allows 200 values). */
 const BATCH = 200;
 

@@ -24,7 +24,7 @@ export function Sidebar() {
       </div>
       <ul className="nav-list">
         {modules.map(({ entity, icon }) => {
-          const active = route.entity === entity;
+          const active = route.view !== 'conflicts' && route.entity === entity;
           return (
             <li key={entity}>
               <a
@@ -44,7 +44,45 @@ export function Sidebar() {
           );
         })}
       </ul>
+      <ConflictsNav />
       {version && <div className="sidebar-footer">{t('app.version', { version })}</div>}
     </nav>
+  );
+}
+
+/**
+ * The conflict inbox, with the number of entries waiting. Working only on this computer there is
+ * nothing to conflict with, so the entry appears once the device syncs (or entries exist).
+ */
+function ConflictsNav() {
+  const t = useT();
+  const active = useApp((s) => s.route.view === 'conflicts');
+  const navigate = useApp((s) => s.navigate);
+  const state = useApp((s) => s.sync?.state ?? 'local');
+  const open = useApp((s) => s.sync?.conflicts ?? 0);
+  if (state === 'local' && open === 0 && !active) return null;
+  return (
+    <ul className="nav-list nav-list-secondary">
+      <li>
+        <a
+          href="#/conflicts"
+          className={`nav-item${active ? ' is-active' : ''}`}
+          aria-current={active ? 'page' : undefined}
+          data-testid="nav-conflicts"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate({ view: 'conflicts' });
+          }}
+        >
+          <Icon name="merge" size={18} />
+          <span>{t('nav.conflicts')}</span>
+          {open > 0 && (
+            <span className="nav-badge" data-testid="nav-conflicts-count" aria-label={t('conflict.count', { count: open })}>
+              {open > 99 ? '99+' : open}
+            </span>
+          )}
+        </a>
+      </li>
+    </ul>
   );
 }

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { locales, type Locale, type MessageKey } from '../../src-shared/i18n/index';
 import { api } from '../api/client';
-import { formatDateTime } from '../format/field-format';
 import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
+import { roleLabel } from '../sync/sync-text';
 import { Icon } from './icons';
+import { useSignOut } from './SignOut';
+import { SyncStatusArea } from './SyncArea';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -19,35 +21,10 @@ export function TopBar() {
         <kbd>{isMac ? '⌘K' : 'Ctrl K'}</kbd>
       </button>
       <div className="topbar-right">
-        <SyncStatusBadge />
+        <SyncStatusArea />
         <UserMenu />
       </div>
     </header>
-  );
-}
-
-function SyncStatusBadge() {
-  const t = useT();
-  const sync = useApp((s) => s.sync);
-  if (!sync) return null;
-  const label = t(sync.state === 'local' ? 'sync.local' : sync.state === 'online' ? 'sync.online' : sync.state === 'offline' ? 'sync.offline' : 'sync.syncing');
-  const details = [
-    t(sync.state === 'local' ? 'sync.local.hint' : 'sync.pending.hint', { count: sync.pending }),
-    sync.lastSyncAt ? t('sync.lastSyncAt', { time: formatDateTime(sync.lastSyncAt, t.locale) }) : null,
-    sync.lastError ? t('sync.lastError', { error: sync.lastError }) : null,
-  ]
-    .filter(Boolean)
-    .join('\n');
-  return (
-    <div className={`sync-status sync-${sync.state}`} title={details} data-testid="sync-status" data-state={sync.state}>
-      <span className="sync-dot" aria-hidden="true" />
-      <span>{label}</span>
-      {sync.pending > 0 && (
-        <span className="sync-pending" data-testid="sync-pending">
-          {t('sync.pending', { count: sync.pending })}
-        </span>
-      )}
-    </div>
   );
 }
 
@@ -57,9 +34,11 @@ const localeNames: Record<Locale, MessageKey> = { 'zh-CN': 'locale.zh-CN', en: '
 function UserMenu() {
   const t = useT();
   const info = useApp((s) => s.info);
+  const sync = useApp((s) => s.sync);
   const locale = useApp((s) => s.locale);
   const setLocale = useApp((s) => s.setLocale);
   const [open, setOpen] = useState(false);
+  const signOut = useSignOut();
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -83,7 +62,9 @@ function UserMenu() {
     api['settings.set']({ key: 'ui.locale', value: next }).catch(reportError);
   };
 
-  const name = info?.user.name ?? '';
+  const session = info?.session ?? null;
+  const signedIn = session !== null || (sync !== null && sync.state !== 'local' && sync.state !== 'signedOut');
+  const name = session?.name ?? info?.user.name ?? '';
   return (
     <div className="popover-anchor" ref={box}>
       <button type="button" className="user-button" onClick={() => setOpen((o) => !o)} aria-haspopup="menu" aria-expanded={open} data-testid="user-menu">
@@ -99,6 +80,14 @@ function UserMenu() {
         <div className="popover popover-right user-popover" role="menu">
           <div className="user-popover-head">
             <div className="user-popover-name">{name}</div>
+            {session ? (
+              <div className="user-popover-meta" data-testid="user-session">
+                <span className="user-role">{roleLabel(t, session.role)}</span>
+                <span>{session.username}</span>
+              </div>
+            ) : (
+              <div className="user-popover-meta">{t('user.localAccount')}</div>
+            )}
             {info && <div className="user-popover-meta">{t('app.version', { version: info.version })}</div>}
           </div>
           <div className="popover-section-title">
@@ -111,6 +100,26 @@ function UserMenu() {
               {t(localeNames[l])}
             </button>
           ))}
+          {signedIn && (
+            <div className="menu-separator">
+              <button
+                type="button"
+                role="menuitem"
+                className="menu-item"
+                onClick={() => {
+                  setOpen(false);
+                  signOut.start();
+                }}
+                disabled={signOut.busy}
+                data-testid="sign-out"
+              >
+                <span className="menu-check">
+                  <Icon name="logOut" size={14} />
+                </span>
+                {signOut.busy ? t('user.signingOut') : t('user.signOut')}
+              </button>
+            </div>
+          )}
           {info && (
             <div className="user-popover-foot" title={info.dataDir}>
               <Icon name="database" size={12} />
@@ -119,6 +128,7 @@ function UserMenu() {
           )}
         </div>
       )}
+      {signOut.dialog}
     </div>
   );
 }

@@ -187,7 +187,7 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
   );
 }
 
-interface FieldRowProps {
+export interface FieldRowProps {
   entity: EntityName;
   name: string;
   def: FieldDef;
@@ -200,7 +200,8 @@ interface FieldRowProps {
   onBlur(): void;
 }
 
-function FieldRow({ entity, name, def, value, record, refTitleText, issue, onChange, onRefChange, onBlur }: FieldRowProps) {
+/** One generated input with its label and message; also used to correct a refused change in the conflict inbox. */
+export function FieldRow({ entity, name, def, value, record, refTitleText, issue, onChange, onRefChange, onBlur }: FieldRowProps) {
   const t = useT();
   const id = `field-${entity}-${name}`;
   const errorId = `${id}-error`;

@@ -70,7 +70,7 @@ export function initialFormState(entity: EntityName, record?: Record<string, unk
 }
 
 /** What one field's state means as input to validateValues (amounts to 分, times to epoch ms). */
-function inputValue(def: FieldDef, value: string | boolean): unknown {
+export function inputValue(def: FieldDef, value: string | boolean): unknown {
   if (typeof value === 'boolean') return value;
   switch (def.kind) {
     case 'datetime':

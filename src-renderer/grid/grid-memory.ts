@@ -38,6 +38,15 @@ function isSavedColumns(value: unknown): value is SavedColumn[] {
 
 const loaded = new Set<EntityName>();
 
+/**
+ * After the replica was replaced the rows are others: lists start again at the top, and the saved
+ * layouts are read again (a new replica may carry the user's settings from before, or none).
+ */
+export function forgetGridPositions(): void {
+  for (const m of memory.values()) m.firstRow = 0;
+  loaded.clear();
+}
+
 /** The saved layout, read once per session from the settings; later reads come from memory. */
 export async function loadSavedColumns(entity: EntityName): Promise<SavedColumn[] | null> {
   const m = gridMemory(entity);

@@ -39,7 +39,10 @@ interface AppState {
   info: AppInfo | null;
   route: Route;
   connection: ConnectionState;
-  /** Bumped when the connection comes back: views reload what they show, since events were missed. */
+  /**
+   * Bumped when the connection comes back (events were missed) and when the core replaced the
+   * replica (first sync, sign-out): views reload what they show.
+   */
   dataEpoch: number;
   sync: SyncStatus | null;
   toasts: Toast[];
@@ -52,6 +55,10 @@ interface AppState {
   syncRouteFromHash(): void;
   setConnection(state: ConnectionState, reconnected: boolean): void;
   setSync(status: SyncStatus): void;
+  /** The open-conflict count pushed by the core between status updates. */
+  setOpenConflicts(open: number): void;
+  /** The replica was replaced: every view reloads what it shows. */
+  reloadViews(): void;
   pushToast(toast: Omit<Toast, 'id' | 'timeoutMs'> & { timeoutMs?: number }): number;
   dismissToast(id: number): void;
   setPaletteOpen(open: boolean): void;
@@ -87,6 +94,8 @@ export const useApp = create<AppState>()((set, get) => ({
   },
   setConnection: (state, reconnected) => set((s) => ({ connection: state, dataEpoch: reconnected ? s.dataEpoch + 1 : s.dataEpoch })),
   setSync: (sync) => set({ sync }),
+  setOpenConflicts: (open) => set((s) => (s.sync ? { sync: { ...s.sync, conflicts: open } } : {})),
+  reloadViews: () => set((s) => ({ dataEpoch: s.dataEpoch + 1 })),
   pushToast: (toast) => {
     const id = nextToastId++;
     const timeoutMs = toast.timeoutMs ?? (toast.kind === 'error' ? 7000 : 3500);

@@ -1,20 +1,23 @@
 import { isEntityName, type EntityName } from '../../src-shared/entities/index';
 
 /** The places the app can show; each has one URL hash so Back/Forward and reloads work. */
-export type Route = { view: 'list'; entity: EntityName } | { view: 'detail'; entity: EntityName; id: string };
+export type Route = { view: 'list'; entity: EntityName } | { view: 'detail'; entity: EntityName; id: string } | { view: 'conflicts' };
 
 /** URL segment of each module: #/accounts, #/contacts. */
 const segments: Record<EntityName, string> = { account: 'accounts', contact: 'contacts' };
+const CONFLICTS = 'conflicts';
 
 export const defaultRoute: Route = { view: 'list', entity: 'account' };
 
 export function routeToHash(route: Route): string {
+  if (route.view === 'conflicts') return `#/${CONFLICTS}`;
   const base = `#/${segments[route.entity]}`;
   return route.view === 'detail' ? `${base}/${encodeURIComponent(route.id)}` : base;
 }
 
 export function parseHash(hash: string): Route {
   const [segment, id] = hash.replace(/^#\/?/, '').split('/');
+  if (segment === CONFLICTS) return { view: 'conflicts' };
   const entity = (Object.keys(segments) as EntityName[]).find((name) => segments[name] === segment);
   if (!entity || !isEntityName(entity)) return defaultRoute;
   return id ? { view: 'detail', entity, id: decodeURIComponent(id) } : { view: 'list', entity };

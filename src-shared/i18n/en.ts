@@ -167,6 +167,7 @@ export const en: Record<MessageKey, string> = {
   'conflict.code.TRANSITION_NOT_ALLOWED': 'this change is not allowed in the current status',
   'conflict.code.other': 'the server refused the change ({code})',
   'conflict.serverMessage': 'Server says: {message}',
+  'conflict.issue': '{field}: {text}',
   'conflict.rejected.fix': 'Correct the values below and send them again:',
   'conflict.rejected.nothingToEdit': 'This change has nothing to edit: send it again or discard it.',
   'conflict.resend': 'Send again',
@@ -365,4 +366,5 @@ export const en: Record<MessageKey, string> = {
   'sync.error.badRequest': 'The sync request was invalid. Export the sync log and contact your administrator.',
   'sync.error.rateLimited': 'Too many requests; try again shortly',
   'sync.error.server': 'The server had an error; sync will retry automatically',
+  'sync.error.offline': 'Cannot reach the sync server right now; your changes are saved on this computer and sync once the connection is back',
 };

@@ -166,6 +166,7 @@ export const zhCN = {
   'conflict.code.TRANSITION_NOT_ALLOWED': '当前状态下不允许这项变更',
   'conflict.code.other': '服务器拒绝了修改（{code}）',
   'conflict.serverMessage': '服务器说明：{message}',
+  'conflict.issue': '{field}：{text}',
   'conflict.rejected.fix': '修改下面的内容后重新提交：',
   'conflict.rejected.nothingToEdit': '这次修改没有可编辑的内容，可以直接重新提交或放弃。',
   'conflict.resend': '重新提交',
@@ -364,6 +365,7 @@ export const zhCN = {
   'sync.error.badRequest': '同步请求无效，请导出同步日志联系管理员',
   'sync.error.rateLimited': '请求过于频繁，请稍后再试',
   'sync.error.server': '服务器出错，稍后将自动重试',
+  'sync.error.offline': '暂时连不上同步服务器；修改已保存在本机，恢复连接后会自动同步',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
