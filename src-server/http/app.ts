@@ -1,16 +1,19 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
+import { z } from 'zod';
 import type { WebSocket } from 'ws';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import zlib from 'node:zlib';
-import type { z } from 'zod';
+import { fieldDef } from '../../src-shared/entities/index';
 import {
   MAX_MESSAGE_BYTES,
-  clientMessage,
   helloMessage,
   loginRequest,
   pullMessage,
   pushMessage,
   snapshotQuery,
+  type Mutation,
   type ServerMessage,
 } from '../../src-shared/sync/protocol.contract';
 import { AuthError, type UserRepository } from '../auth/user.repository';
@@ -31,6 +34,58 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const out = schema.safeParse(value);
   if (!out.success) throw new ProtocolError('BAD_REQUEST', `invalid request: ${out.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`);
   return out.data;
+}
+
+/** What a socket sends after its hello (which is handled first, versions before shape). */
+const sessionMessage = z.discriminatedUnion('type', [pushMessage, pullMessage]);
+
+/** A property of a parsed JSON value that may not be an object at all. */
+function prop(raw: unknown, name: string): unknown {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * Versions are checked before the shape: a message of another protocol may look different, and
+ * its client must hear "too old" or "too new", which it can act on, not "bad request".
+ */
+function versionsOf(raw: unknown): number {
+  return checkVersions(prop(raw, 'protocol'), prop(raw, 'schema'));
+}
+
+/**
+ * Identifiers and references become SQL parameters, and PostgreSQL refuses text holding a NUL
+ * character (a 500 there, accepted on SQLite). No client makes such ids, so the message is
+ * malformed. Typed field values may hold anything: they are stored inside JSON.
+ */
+function refuseNul(where: string, value: unknown): void {
+  if (typeof value === 'string' && value.includes('\u0000')) throw new ProtocolError('BAD_REQUEST', `invalid request: ${where} contains a NUL character`);
+}
+
+function refuseNulIds(mutations: Mutation[]): void {
+  mutations.forEach((m, i) => {
+    refuseNul(`mutations.${i}.recordId`, m.recordId);
+    for (const [field, value] of Object.entries(m.changes)) {
+      if (field === 'ownerId' || fieldDef(m.entity, field)?.kind === 'ref') refuseNul(`mutations.${i}.changes.${field}`, value);
+    }
+  });
+}
+
+/** Messages over the limit are answered; beyond this the socket is closed (1009) unread. */
+const WS_HARD_LIMIT = 4 * MAX_MESSAGE_BYTES;
+
+/**
+ * Refusals of requests Node's HTTP parser cannot read (garbage, headers over the limit): the same
+ * `{ code, message }` body as every other refusal instead of Fastify's own shape.
+ */
+function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message = status === 431 ? 'request headers are too large' : status === 408 ? 'the request took too long to arrive' : 'malformed HTTP request';
+  const body = JSON.stringify({ code: 'BAD_REQUEST', message });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 function authError(error: AuthError): ProtocolError {
@@ -60,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: MAX_MESSAGE_BYTES,
     // Requests still running at shutdown finish; new ones are refused.
     return503OnClosing: true,
+    clientErrorHandler,
   };
   // An HTTPS server is an HTTP server with TLS underneath; the routes do not tell them apart.
   const app: FastifyInstance = options.https ? (Fastify({ ...common, https: options.https }) as unknown as FastifyInstance) : Fastify(common);
@@ -101,8 +157,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/health', async () => ({ ok: true, version: options.version, store: store.dialect, cn: await sync.head() }));
 
   app.post('/v1/login', async (request) => {
+    versionsOf(request.body);
     const body = parse(loginRequest, request.body);
-    checkVersions(body.protocol, body.schema);
+    refuseNul('username', body.username);
+    refuseNul('deviceName', body.deviceName);
     const { user, deviceId, token } = await users.login(body.username, body.password, body.deviceName);
     request.log.info({ user: user.username, deviceId }, 'device registered');
     return { token, deviceId, user: { id: user.id, name: user.name, username: user.username, role: user.role }, cursor: await sync.head() };
@@ -117,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post('/v1/push', async (request) => {
     const session = await authenticate(request);
     const msg = parse(pushMessage, request.body);
+    refuseNulIds(msg.mutations);
     const { results } = await sync.push(session, msg.mutations);
     return { type: 'pushResult', id: msg.id, results } satisfies ServerMessage;
   });
@@ -131,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/v1/snapshot', async (request, reply) => {
     const session = await authenticate(request);
     const q = parse(snapshotQuery, request.query);
+    refuseNul('after', q.after);
     const page = await sync.snapshot(session, q.entity, q.after, q.limit);
     const json = JSON.stringify(page);
     // Snapshots are large and repetitive: gzip at a fast level (the first sync is CPU-bound).
@@ -155,7 +215,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: { threshold: 256 } } });
+  await app.register(websocket, { options: { maxPayload: WS_HARD_LIMIT, perMessageDeflate: { threshold: 256 } } });
   app.get('/v1/sync', { websocket: true }, (socket, request) => {
     let session: Session | null = null;
     let token = '';
@@ -177,14 +237,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         try {
           raw = JSON.parse(data.toString('utf8'));
         } catch {
+          if (data.length > MAX_MESSAGE_BYTES) return refuse(new ProtocolError('PAYLOAD_TOO_LARGE', `a message may have at most ${MAX_MESSAGE_BYTES} bytes`));
           return refuse(new ProtocolError('BAD_REQUEST', 'message is not JSON'));
         }
-        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : undefined;
+        const rawId = prop(raw, 'id');
+        // Echoed only when it is a valid request id: the error message's own schema says so.
+        const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId >= 0 ? rawId : undefined;
+        // Answered like HTTP's 413, with the id when it can be read, so the client knows which request.
+        if (data.length > MAX_MESSAGE_BYTES) return refuse(new ProtocolError('PAYLOAD_TOO_LARGE', `a message may have at most ${MAX_MESSAGE_BYTES} bytes`), id);
         try {
-          const msg = parse(clientMessage, raw);
-          if (msg.type === 'hello') {
-            const hello = parse(helloMessage, msg);
-            const schema = checkVersions(hello.protocol, hello.schema);
+          if (prop(raw, 'type') === 'hello') {
+            const schema = versionsOf(raw);
+            const hello = parse(helloMessage, raw);
             try {
               const auth = await users.authenticate(hello.token);
               session = sessionFor(auth.user, auth.deviceId, schema);
@@ -198,6 +262,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             send({ type: 'welcome', serverTime: Date.now(), userId: session.user.id, deviceId: session.deviceId, cursor: await sync.head() });
             return;
           }
+          const msg = parse(sessionMessage, raw);
           if (!session) throw new ProtocolError('AUTH_FAILED', 'say hello first');
           // A device revoked (or a user disabled) while connected is refused at its next message.
           try {
@@ -207,6 +272,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             throw error;
           }
           if (msg.type === 'push') {
+            refuseNulIds(msg.mutations);
             const { results } = await sync.push(session, msg.mutations);
             send({ type: 'pushResult', id: msg.id, results });
           } else {
