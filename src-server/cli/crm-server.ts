@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { AuthError, UserRepository, roles } from '../auth/user.repository';
 import { openStore, StoreTooNewError } from '../store/open-store';
-import { defaultMigrationsRoot, startServer } from '../server';
+import { defaultMigrationsRoot, startServer, type RunningServer } from '../server';
 
 const USAGE = `crm-server: the offline CRM's sync server
 
@@ -67,32 +68,64 @@ async function withUsers<T>(values: Parsed['values'], fn: (users: UserRepository
   }
 }
 
+/** The version in the project's package.json (health reports it), whichever way the server was started. */
+function serverVersion(): string | undefined {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(defaultMigrationsRoot(here)), 'package.json'), 'utf8')) as { version?: unknown };
+    if (typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // A bundle without its package.json: npm's variable, if npm started it.
+  }
+  return process.env.npm_package_version;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that makes the first administrator, for this store; a database password stays out of the log. */
+function firstAdminCommand(values: Parsed['values']): string {
+  let where: string;
+  if (values.pg) {
+    const url = new URL(values.pg);
+    if (url.password) url.password = '***';
+    where = `--pg ${shellQuote(url.toString())}${values['pg-schema'] ? ` --pg-schema ${shellQuote(values['pg-schema'])}` : ''}`;
+  } else {
+    where = `--data ${shellQuote(values.data ?? '')}`;
+  }
+  return `npm run --silent crm-server -- user add ${where} --username admin --password <password> --role admin`;
+}
+
 async function serve(values: Parsed['values']): Promise<void> {
   const port = values.port === undefined ? 8787 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
   if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('HTTPS needs both --cert and --key');
-  const server = await startServer({ ...storeOptions(values), port, host: values.host, certFile: values.cert, keyFile: values.key, logLevel: values['log-level'], version: process.env.npm_package_version });
-  const log = server.app.log;
-  log.info({ url: server.url, store: server.store.location }, 'sync server listening');
-  if ((await server.users.count()) === 0) {
-    const where = values.pg ? `--pg '${values.pg}'` : `--data ${values.data}`;
-    log.warn(`no users yet; create the first administrator with: npm run --silent crm-server -- user add ${where} --username admin --password <password> --role admin`);
-  }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: finishing requests in flight');
-    server.close().then(
+  // Signals are handled from the start: one that arrives while the store migrates or the port
+  // opens stops the server once it is up, instead of killing the process halfway through.
+  let server: RunningServer | null = null;
+  let stopping: NodeJS.Signals | null = null;
+  const shutdown = (running: RunningServer, signal: NodeJS.Signals) => {
+    running.app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
+        running.app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = signal;
+    if (server) shutdown(server, signal);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  server = await startServer({ ...storeOptions(values), port, host: values.host, certFile: values.cert, keyFile: values.key, logLevel: values['log-level'], version: serverVersion() });
+  if (stopping) return shutdown(server, stopping);
+  const log = server.app.log;
+  log.info({ url: server.url, store: server.store.location }, 'sync server listening');
+  if ((await server.users.count()) === 0) log.warn(`no users yet; create the first administrator with: ${firstAdminCommand(values)}`);
 }
 
 async function main(argv: string[]): Promise<void> {
