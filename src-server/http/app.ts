@@ -215,7 +215,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  await app.register(websocket, { options: { maxPayload: WS_HARD_LIMIT, perMessageDeflate: { threshold: 256 } } });
+  await app.register(websocket, {
+    options: { maxPayload: WS_HARD_LIMIT, perMessageDeflate: { threshold: 256 } },
+    // A client's broken or oversized frame, or a cut connection, is not a server fault: logged
+    // without the error level (which means a bug here), and the socket is ended as before.
+    errorHandler(error, socket, request) {
+      const code = (error as Error & { code?: string }).code ?? '';
+      const fromClient = code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE';
+      request.log[fromClient ? 'info' : 'error']({ err: error }, fromClient ? 'socket ended: the client broke the protocol or went away' : 'socket failed');
+      socket.terminate();
+    },
+  });
   app.get('/v1/sync', { websocket: true }, (socket, request) => {
     let session: Session | null = null;
     let token = '';
