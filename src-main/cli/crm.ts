@@ -1,17 +1,10 @@
-import os from 'node:os';
-import path from 'node:path';
-import { CrmError } from '../../src-shared/result';
-import { CoreService } from '../core/core.service';
-import { WsConnector } from '../core/sync/ws-connector';
 import { parseCommandLine, UsageError, USAGE, type Invocation } from './args';
-import { runCommand } from './commands';
-import { CliFailure, EXIT, failureFromCore } from './errors';
-import { appRoot, appVersion, migrationsDir } from './paths';
+import { CliFailure, EXIT } from './errors';
 
 /**
  * `crm`: the command-line shell of the data core. It opens the profile's replica in-process with
- * the same CoreService the app runs in its worker, calls it through the same dispatch, and syncs
- * only when told to (the engine is not live: one cycle per `crm sync`).
+ * the same CoreService the app runs in its worker (execute.ts), calls it through the same dispatch
+ * (commands.ts), and syncs only when told to (the engine is not live: one cycle per `crm sync`).
  */
 
 /**
@@ -34,22 +27,6 @@ function print(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()));
 }
 
-function openCore(profile: string): CoreService {
-  const root = appRoot();
-  return new CoreService(
-    {
-      dataDir: path.resolve(profile),
-      migrationsDir: migrationsDir(root),
-      seedDemo: false,
-      osLocale: Intl.DateTimeFormat().resolvedOptions().locale,
-      appVersion: appVersion(root),
-      deviceName: `crm on ${os.hostname() || 'this computer'}`,
-    },
-    new WsConnector(),
-    { live: false },
-  );
-}
-
 /** Errors are one line: a server's or a library's message may carry newlines. */
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
@@ -57,19 +34,10 @@ function oneLine(text: string): string {
 
 async function run(invocation: Invocation): Promise<string> {
   if (invocation.command.kind === 'help' || invocation.profile === null) return USAGE;
-  let core: CoreService;
-  try {
-    core = openCore(invocation.profile);
-  } catch (error) {
-    if (error instanceof CrmError) throw failureFromCore(error.toInfo());
-    throw error;
-  }
-  try {
-    return await runCommand(core, invocation.command);
-  } finally {
-    // Checkpoints the WAL into replica.db, so the profile folder is one self-contained file again.
-    core.close();
-  }
+  // Loaded only for a command that needs the replica: help and usage errors answer at once,
+  // without loading the database layer.
+  const { execute } = await import('./execute');
+  return execute(invocation.profile, invocation.command);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,46 @@
+import os from 'node:os';
+import path from 'node:path';
+import { CrmError } from '../../src-shared/result';
+import { CoreService } from '../core/core.service';
+import { WsConnector } from '../core/sync/ws-connector';
+import type { Command } from './args';
+import { runCommand } from './commands';
+import { failureFromCore } from './errors';
+import { appRoot, appVersion, migrationsDir } from './paths';
+
+function openCore(profile: string): CoreService {
+  const root = appRoot();
+  return new CoreService(
+    {
+      dataDir: path.resolve(profile),
+      migrationsDir: migrationsDir(root),
+      seedDemo: false,
+      osLocale: Intl.DateTimeFormat().resolvedOptions().locale,
+      appVersion: appVersion(root),
+      deviceName: `crm on ${os.hostname() || 'this computer'}`,
+    },
+    new WsConnector(),
+    // Not live: no background connection, pokes or retries; `crm sync` runs one cycle.
+    { live: false },
+  );
+}
+
+/**
+ * Opens the profile's replica with the same CoreService the app runs in its worker, runs one
+ * command and closes the replica again. Resolves with what goes to stdout.
+ */
+export async function execute(profile: string, command: Command): Promise<string> {
+  let core: CoreService;
+  try {
+    core = openCore(profile);
+  } catch (error) {
+    if (error instanceof CrmError) throw failureFromCore(error.toInfo());
+    throw error;
+  }
+  try {
+    return await runCommand(core, command);
+  } finally {
+    // Checkpoints the WAL into replica.db, so the profile folder is one self-contained file again.
+    core.close();
+  }
+}
