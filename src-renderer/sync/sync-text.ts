@@ -84,7 +84,10 @@ export function isSignOutBlocked(error: unknown): boolean {
  * recorded one (its message for SYNC_REFUSED only says that changes are left), else the error's.
  */
 export function signOutBlockedKey(error: unknown, status: Pick<SyncStatus, 'lastError' | 'lastErrorKey'> | null): MessageKey {
-  return (status ? syncErrorKey(status) : null) ?? (error instanceof ApiError && error.code === 'SYNC_REFUSED' ? (refusalKey(error.message) ?? 'error.serverUnreachable') : loginErrorKey(error));
+  const recorded = status ? syncErrorKey(status) : null;
+  // The offline text reassures that changes are kept, which is the opposite of this question.
+  if (recorded === 'sync.error.offline') return 'error.serverUnreachable';
+  return recorded ?? (error instanceof ApiError && error.code === 'SYNC_REFUSED' ? (refusalKey(error.message) ?? 'error.serverUnreachable') : loginErrorKey(error));
 }
 
 /** A server role in words; a role this version does not know shows as the server names it. */

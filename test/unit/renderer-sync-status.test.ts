@@ -107,7 +107,8 @@ describe('sync errors in words', () => {
     const refused = new ApiError({ code: 'SYNC_REFUSED', message: '3 changes are not on the server yet; sign out anyway to discard them' });
     expect(isSignOutBlocked(refused)).toBe(true);
     expect(isSignOutBlocked(new ApiError({ code: 'INTERNAL', message: '' }))).toBe(false);
-    expect(signOutBlockedKey(refused, status({ state: 'offline', lastError: 'ECONNREFUSED', lastErrorKey: 'sync.error.offline' }))).toBe('sync.error.offline');
+    expect(signOutBlockedKey(refused, status({ state: 'offline', lastError: 'ECONNREFUSED', lastErrorKey: 'sync.error.offline' }))).toBe('error.serverUnreachable');
+    expect(signOutBlockedKey(refused, status({ state: 'offline', lastError: 'SCHEMA_TOO_OLD', lastErrorKey: 'sync.error.appTooOld' }))).toBe('sync.error.appTooOld');
     expect(signOutBlockedKey(refused, null)).toBe('error.serverUnreachable');
     expect(signOutBlockedKey(new ApiError({ code: 'SERVER_UNREACHABLE', message: '' }), status({}))).toBe('error.serverUnreachable');
   });
