@@ -106,17 +106,22 @@ export class UserRepository {
     const ok = row ? await verifyPassword(password, row.password_hash) : (await hashPassword(password), false);
     if (!row || !ok) throw new AuthError('AUTH_FAILED', 'wrong username or password');
     if (row.disabled_at !== null) throw new AuthError('USER_DISABLED', 'this user is disabled');
+    return { user: toUser(row), ...(await this.registerDevice(row.id, deviceName)) };
+  }
+
+  /** A new device of a user whose identity is already established; its token is returned once. */
+  async registerDevice(userId: string, deviceName: string): Promise<{ deviceId: string; token: string }> {
     const token = newDeviceToken();
     const deviceId = uuidv7();
     await this.store.run('INSERT INTO devices (id, user_id, token_hash, name, created_at, last_seen_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)', [
       deviceId,
-      row.id,
+      userId,
       hashToken(token),
       deviceName.slice(0, 100) || 'device',
       Date.now(),
       Date.now(),
     ]);
-    return { user: toUser(row), deviceId, token };
+    return { deviceId, token };
   }
 
   /** The user and device a token belongs to, or an AuthError saying why not. */

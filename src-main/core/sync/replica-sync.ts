@@ -118,8 +118,14 @@ export class ReplicaSync {
    */
   private settleField(entry: OutboxEntry, field: string, winner: { value: unknown; cn: number } | null, laterPending: Set<string>): boolean {
     if (laterPending.has(field) || laterPending.has('*')) return false;
+    // Server-assigned numbers arrive in the answer itself; the provisional one is never settled back.
+    if (this.fieldsOf.get(entry.entity)?.[field]?.serverAssigned) {
+      this.takeShadow(entry.entity, entry.recordId, field);
+      return false;
+    }
     const shadow = this.takeShadow(entry.entity, entry.recordId, field);
-    const best = shadow && (!winner || shadow.cn > winner.cn) ? shadow : winner;
+    // A value pulled at the same change number as the winner is the server's state after it.
+    const best = shadow && (!winner || shadow.cn >= winner.cn) ? shadow : winner;
     if (!best) return false;
     if (!this.records.find(entry.entity, entry.recordId)) return false;
     this.writeFields(entry.entity, entry.recordId, { [field]: best.value });
@@ -147,7 +153,7 @@ export class ReplicaSync {
             if (exists) {
               this.bumpVersion(entry.entity, entry.recordId, result.version);
               if (result.assigned) this.writeFields(entry.entity, entry.recordId, result.assigned);
-              for (const field of Object.keys(entry.changes)) this.settleField(entry, field, null, later);
+              for (const field of Object.keys(entry.changes)) this.settleField(entry, field, { value: entry.changes[field], cn: result.version }, later);
               touch(touched, entry.entity, entry.recordId);
             }
             break;
@@ -180,7 +186,7 @@ export class ReplicaSync {
             for (const field of Object.keys(entry.changes)) {
               const lost = result.lost?.find((l) => l.field === field);
               if (!lost) {
-                this.settleField(entry, field, null, later);
+                this.settleField(entry, field, { value: entry.changes[field], cn: result.version }, later);
                 continue;
               }
               this.conflicts.add(
@@ -312,14 +318,21 @@ export class ReplicaSync {
         }
         const pending = this.records.outbox.pendingFields(entity, recordId);
         const apply: Record<string, unknown> = {};
+        let parked = false;
         for (const [field, value] of Object.entries(fields)) {
-          if (pending.has(field) || (pending.has('*') && !SYSTEM.has(field))) this.setShadow(entity, recordId, field, value, change.cn);
-          else apply[field] = value;
+          if (pending.has(field) || (pending.has('*') && !SYSTEM.has(field))) {
+            this.setShadow(entity, recordId, field, value, change.cn);
+            parked = true;
+          } else {
+            apply[field] = value;
+          }
         }
         const pendingDelete = this.records.outbox.forRecord(entity, recordId).some((e) => e.op === 'delete');
         if (change.full && local.deletedAt !== null && !pendingDelete) apply.deletedAt = null;
         this.writeFields(entity, recordId, apply);
-        this.bumpVersion(entity, recordId, version);
+        // The version says what the user has seen. A parked value has not been seen, so an edit made
+        // now must still count as made before it (and lose to it if it is the same field).
+        if (!parked) this.bumpVersion(entity, recordId, version);
         this.reindex(entity, recordId);
         touch(touched, entity, recordId);
         return;

@@ -209,7 +209,8 @@ export class SyncEngine {
 
   /** Starts syncing by itself (live connection, pokes, retries). */
   start(): void {
-    if (!this.credentials()) return;
+    // Without `live` (the CLI, tests) sync runs only when asked, never from timers.
+    if (!this.credentials() || !this.deps.live) return;
     this.stopped = false;
     this.schedule(0);
   }
@@ -291,8 +292,16 @@ export class SyncEngine {
     try {
       const conn = await this.connection();
       if (!this.snapshotDone()) await this.firstSync(conn);
-      await this.pushAll(conn);
+      // Downloads are not blocked by uploads: when a push fails but the connection still stands
+      // (the server refused that one message), the pull goes ahead and the push is retried later.
+      let pushFailure: unknown = null;
+      try {
+        await this.pushAll(conn);
+      } catch (error) {
+        pushFailure = error;
+      }
       await this.pullAll(conn);
+      if (pushFailure) throw pushFailure;
       this.failures = 0;
       this.retryAt = null;
       this.lastError = null;
