@@ -226,77 +226,85 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       socket.terminate();
     },
   });
-  app.get('/v1/sync', { websocket: true }, (socket, request) => {
-    let session: Session | null = null;
-    let token = '';
-    let queue = Promise.resolve();
-    const send = (msg: ServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
-    };
-    const refuse = (error: ProtocolError, id?: number) => {
-      send({ type: 'error', ...(id !== undefined ? { id } : {}), code: error.code, message: error.message });
-      // Connection-level refusals end the connection; the client knows from the code what to do.
-      if (['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW'].includes(error.code)) {
-        socket.close(4000 + statusOf(error.code) - 400, error.code);
-      }
-    };
-    socket.on('message', (data: Buffer) => {
-      // One message at a time per connection, so answers come back in the order asked.
-      queue = queue.then(async () => {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(data.toString('utf8'));
-        } catch {
-          if (data.length > MAX_MESSAGE_BYTES) return refuse(new ProtocolError('PAYLOAD_TOO_LARGE', `a message may have at most ${MAX_MESSAGE_BYTES} bytes`));
-          return refuse(new ProtocolError('BAD_REQUEST', 'message is not JSON'));
+  app.route({
+    method: 'GET',
+    url: '/v1/sync',
+    // Without the upgrade (often a proxy that drops its headers), say so instead of an empty 404.
+    handler: async () => {
+      throw new ProtocolError('BAD_REQUEST', '/v1/sync is the WebSocket channel: connect with Upgrade: websocket (a proxy in between must pass the Upgrade and Connection headers)');
+    },
+    wsHandler: (socket, request) => {
+      let session: Session | null = null;
+      let token = '';
+      let queue = Promise.resolve();
+      const send = (msg: ServerMessage) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+      };
+      const refuse = (error: ProtocolError, id?: number) => {
+        send({ type: 'error', ...(id !== undefined ? { id } : {}), code: error.code, message: error.message });
+        // Connection-level refusals end the connection; the client knows from the code what to do.
+        if (['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW'].includes(error.code)) {
+          socket.close(4000 + statusOf(error.code) - 400, error.code);
         }
-        const rawId = prop(raw, 'id');
-        // Echoed only when it is a valid request id: the error message's own schema says so.
-        const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId >= 0 ? rawId : undefined;
-        // Answered like HTTP's 413, with the id when it can be read, so the client knows which request.
-        if (data.length > MAX_MESSAGE_BYTES) return refuse(new ProtocolError('PAYLOAD_TOO_LARGE', `a message may have at most ${MAX_MESSAGE_BYTES} bytes`), id);
-        try {
-          if (prop(raw, 'type') === 'hello') {
-            const schema = versionsOf(raw);
-            const hello = parse(helloMessage, raw);
+      };
+      socket.on('message', (data: Buffer) => {
+        // One message at a time per connection, so answers come back in the order asked.
+        queue = queue.then(async () => {
+          let raw: unknown;
+          try {
+            raw = JSON.parse(data.toString('utf8'));
+          } catch {
+            if (data.length > MAX_MESSAGE_BYTES) return refuse(new ProtocolError('PAYLOAD_TOO_LARGE', `a message may have at most ${MAX_MESSAGE_BYTES} bytes`));
+            return refuse(new ProtocolError('BAD_REQUEST', 'message is not JSON'));
+          }
+          const rawId = prop(raw, 'id');
+          // Echoed only when it is a valid request id: the error message's own schema says so.
+          const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId >= 0 ? rawId : undefined;
+          // Answered like HTTP's 413, with the id when it can be read, so the client knows which request.
+          if (data.length > MAX_MESSAGE_BYTES) return refuse(new ProtocolError('PAYLOAD_TOO_LARGE', `a message may have at most ${MAX_MESSAGE_BYTES} bytes`), id);
+          try {
+            if (prop(raw, 'type') === 'hello') {
+              const schema = versionsOf(raw);
+              const hello = parse(helloMessage, raw);
+              try {
+                const auth = await users.authenticate(hello.token);
+                session = sessionFor(auth.user, auth.deviceId, schema);
+              } catch (error) {
+                if (error instanceof AuthError) throw authError(error);
+                throw error;
+              }
+              token = hello.token;
+              sockets.set(socket, session);
+              void users.touchDevice(session.deviceId);
+              send({ type: 'welcome', serverTime: Date.now(), userId: session.user.id, deviceId: session.deviceId, cursor: await sync.head() });
+              return;
+            }
+            const msg = parse(sessionMessage, raw);
+            if (!session) throw new ProtocolError('AUTH_FAILED', 'say hello first');
+            // A device revoked (or a user disabled) while connected is refused at its next message.
             try {
-              const auth = await users.authenticate(hello.token);
-              session = sessionFor(auth.user, auth.deviceId, schema);
+              await users.authenticate(token);
             } catch (error) {
               if (error instanceof AuthError) throw authError(error);
               throw error;
             }
-            token = hello.token;
-            sockets.set(socket, session);
-            void users.touchDevice(session.deviceId);
-            send({ type: 'welcome', serverTime: Date.now(), userId: session.user.id, deviceId: session.deviceId, cursor: await sync.head() });
-            return;
-          }
-          const msg = parse(sessionMessage, raw);
-          if (!session) throw new ProtocolError('AUTH_FAILED', 'say hello first');
-          // A device revoked (or a user disabled) while connected is refused at its next message.
-          try {
-            await users.authenticate(token);
+            if (msg.type === 'push') {
+              refuseNulIds(msg.mutations);
+              const { results } = await sync.push(session, msg.mutations);
+              send({ type: 'pushResult', id: msg.id, results });
+            } else {
+              const page = await sync.pull(session, msg.cursor, msg.limit);
+              send({ type: 'changes', id: msg.id, ...page });
+            }
           } catch (error) {
-            if (error instanceof AuthError) throw authError(error);
-            throw error;
+            if (error instanceof ProtocolError) return refuse(error, id);
+            request.log.error({ err: error }, 'sync message failed');
+            send({ type: 'error', ...(id !== undefined ? { id } : {}), code: 'INTERNAL', message: 'internal server error' });
           }
-          if (msg.type === 'push') {
-            refuseNulIds(msg.mutations);
-            const { results } = await sync.push(session, msg.mutations);
-            send({ type: 'pushResult', id: msg.id, results });
-          } else {
-            const page = await sync.pull(session, msg.cursor, msg.limit);
-            send({ type: 'changes', id: msg.id, ...page });
-          }
-        } catch (error) {
-          if (error instanceof ProtocolError) return refuse(error, id);
-          request.log.error({ err: error }, 'sync message failed');
-          send({ type: 'error', ...(id !== undefined ? { id } : {}), code: 'INTERNAL', message: 'internal server error' });
-        }
+        });
       });
-    });
-    socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => sockets.delete(socket));
+    },
   });
 
   app.addHook('onClose', async () => {
