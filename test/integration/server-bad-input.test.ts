@@ -229,6 +229,9 @@ for (const kind of stores) {
         const refusal = expectRefusal(await request(`${base}${path}`, { method, headers: jsonHeaders(rep.token), body: method === 'GET' ? undefined : '{}' }), 404, 'BAD_REQUEST');
         expect(refusal.message).toMatch(/^no route /);
       }
+      // The socket's path without the upgrade (a proxy that drops the headers) says what is missing.
+      const plain = expectRefusal(await request(`${base}/v1/sync`, { headers: jsonHeaders(rep.token) }), 400, 'BAD_REQUEST');
+      expect(plain.message).toMatch(/WebSocket/);
       await expectNothingChanged();
     });
 

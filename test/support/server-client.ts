@@ -23,7 +23,7 @@ export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
-  /** For HTTPS: the certificate to trust (the test's self-signed one). */
+  /** For HTTPS: the certificate to trust (the test's self-signed one, made for 127.0.0.1). */
   ca?: string | Buffer;
   agent?: http.Agent;
 }
@@ -43,7 +43,7 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
         method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
         headers,
         agent: options.agent,
-        ...(options.ca ? { ca: options.ca, servername: 'localhost' } : {}),
+        ...(options.ca ? { ca: options.ca } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -107,8 +107,13 @@ export function isAllowedRefusal(status: number, body: unknown): boolean {
   return status === own || (code === 'BAD_REQUEST' && ROUTING_STATUSES.includes(status));
 }
 
-/** One WebSocket to /v1/sync whose messages are awaited in order, and whose close is observable. */
+/**
+ * One WebSocket to /v1/sync whose answers are awaited in order, and whose close is observable.
+ * Pokes come whenever the server likes (on PostgreSQL after the NOTIFY round trip), so they are
+ * kept apart from the answers.
+ */
 export class SyncSocket {
+  readonly pokes: unknown[] = [];
   private readonly queue: unknown[] = [];
   private readonly waiters: ((m: unknown) => void)[] = [];
   readonly opened: Promise<void>;
@@ -119,6 +124,10 @@ export class SyncSocket {
   ) {
     ws.on('message', (data: Buffer) => {
       const message: unknown = JSON.parse(data.toString('utf8'));
+      if ((message as { type?: unknown }).type === 'poke') {
+        this.pokes.push(message);
+        return;
+      }
       const waiter = this.waiters.shift();
       if (waiter) waiter(message);
       else this.queue.push(message);
@@ -132,7 +141,7 @@ export class SyncSocket {
 
   static async open(base: string, options: { ca?: string | Buffer } = {}): Promise<SyncSocket> {
     const url = `${base.replace(/^http/, 'ws')}/v1/sync`;
-    const socket = new SyncSocket(new WebSocket(url, options.ca ? { ca: options.ca, servername: 'localhost' } : {}));
+    const socket = new SyncSocket(new WebSocket(url, options.ca ? { ca: options.ca } : {}));
     await socket.opened;
     return socket;
   }
@@ -195,8 +204,11 @@ export type Fingerprint = Record<DataTable, Map<string, string>>;
  */
 export async function fingerprint(store: SqlStore, ignore: string[] = []): Promise<Fingerprint> {
   const out = {} as Fingerprint;
-  for (const [table, key] of Object.entries(DATA_TABLES) as [DataTable, string][]) {
-    const rows = await store.all<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`);
+  const tables = Object.entries(DATA_TABLES) as [DataTable, string][];
+  // Side by side: on PostgreSQL each query is a round trip of its own (the pool has room).
+  const all = await Promise.all(tables.map(([table, key]) => store.all<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${key}`)));
+  for (const [i, [table, key]] of tables.entries()) {
+    const rows = all[i]!;
     const keyCols = key.split(', ');
     out[table] = new Map(
       rows.map((r) => [
@@ -214,4 +226,10 @@ export function tableDiff(before: Map<string, string>, after: Map<string, string
   const removed = [...before.keys()].filter((k) => !after.has(k));
   const changed = [...after.keys()].filter((k) => before.has(k) && before.get(k) !== after.get(k));
   return { added, removed, changed };
+}
+
+/** A fingerprinted row back as an object. */
+export function rowOf(json: string | undefined): Record<string, unknown> {
+  if (json === undefined) throw new Error('no such row');
+  return Object.fromEntries(JSON.parse(json) as [string, unknown][]);
 }
