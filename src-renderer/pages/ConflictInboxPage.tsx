@@ -94,18 +94,20 @@ export function ConflictInboxPage() {
   useEffect(() => {
     if (!entries) return;
     let cancelled = false;
-    const entitiesShown = new Set(entries.map((e) => e.entity));
-    const check = () =>
+    const refs = referencedIds(entries);
+    const entitiesShown = new Set([...entries.map((e) => e.entity), ...refs.keys()]);
+    const check = () => {
       presentRecords(entries)
         .then((found) => !cancelled && setPresent(found))
         .catch(reportError);
-    void check();
-    const refs = referencedIds(entries);
-    Promise.all([...refs].map(([entity, ids]) => loadRefTitles(entity, ids)))
-      .then(() => !cancelled && setTitlesLoaded((n) => n + 1))
-      .catch(reportError);
+      // A `changed` event has dropped the cached names it touched (App): fetch them again.
+      Promise.all([...refs].map(([entity, ids]) => loadRefTitles(entity, ids)))
+        .then(() => !cancelled && setTitlesLoaded((n) => n + 1))
+        .catch(reportError);
+    };
+    check();
     const off = onCoreEvent((event) => {
-      if (event.type === 'changed' && entitiesShown.has(event.entity)) void check();
+      if (event.type === 'changed' && entitiesShown.has(event.entity)) check();
     });
     return () => {
       cancelled = true;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SyncStatus } from '../../src-shared/api/client-api.contract';
 import type { Locale, MessageKey } from '../../src-shared/i18n/index';
 import { api } from '../api/client';
@@ -40,6 +40,19 @@ function SignInScreen({ lastServer, notice }: { lastServer: string; notice: Mess
   const [errorKey, setErrorKey] = useState<MessageKey | null>(null);
   const [tried, setTried] = useState(false);
   const [invalid, setInvalid] = useState<LoginField[]>([]);
+
+  // The caret goes where the next keystroke belongs, the first refused or empty field: on first
+  // show and after an attempt ends, not on every keystroke (so the fields are read through a ref).
+  const latest = useRef({ values, invalid });
+  useEffect(() => {
+    latest.current = { values, invalid };
+  });
+  useEffect(() => {
+    if (busy) return;
+    const { values: now, invalid: marked } = latest.current;
+    const target = marked[0] ?? (errorKey === 'sync.error.authFailed' ? 'password' : null) ?? missingLoginFields(now)[0];
+    if (target) document.getElementById(`login-${target}`)?.focus();
+  }, [busy, errorKey]);
 
   const change = (field: LoginField, value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
