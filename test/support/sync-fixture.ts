@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -78,9 +79,21 @@ export interface TestClient {
   close(): void;
 }
 
+let template: string | null = null;
+
+/** A replica with every migration applied, copied for each client instead of migrating it again. */
+function templateReplica(): string {
+  if (template) return template;
+  const dir = tempDir('crm-template-');
+  new CoreService({ dataDir: dir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test' }, new WsConnector(), { live: false }).close();
+  template = path.join(dir, 'replica.db');
+  return template;
+}
+
 /** A client core on its own replica; `live: false` syncs only when told (tests drive the cycles). */
 export function openTestClient(options: { connector?: SyncConnector; dir?: string; live?: boolean; syncServer?: string } = {}): TestClient {
   const dir = options.dir ?? tempDir('crm-cli-');
+  if (!fs.existsSync(path.join(dir, 'replica.db'))) fs.copyFileSync(templateReplica(), path.join(dir, 'replica.db'));
   const core = new CoreService(
     { dataDir: dir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test', syncServer: options.syncServer, deviceName: 'test' },
     options.connector ?? new WsConnector(),

@@ -93,16 +93,27 @@ export function openReplica(file: string, migrationsDir: string, appVersion: str
   }
 }
 
-function hasMetaTable(sqlite: Database.Database): boolean {
-  return sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'replica_meta'").get() !== undefined;
+/** Prepared meta statements per handle: the sync engine reads its cursor and state constantly. */
+const metaStatements = new WeakMap<Database.Database, { read: Database.Statement<[string], { value: string }>; write: Database.Statement<[string, string]> }>();
+
+function metaFor(sqlite: Database.Database) {
+  let stmts = metaStatements.get(sqlite);
+  if (stmts) return stmts;
+  if (sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'replica_meta'").get() === undefined) return null;
+  stmts = {
+    read: sqlite.prepare('SELECT value FROM replica_meta WHERE key = ?'),
+    write: sqlite.prepare('INSERT INTO replica_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+  };
+  metaStatements.set(sqlite, stmts);
+  return stmts;
 }
 
 export function readMeta(sqlite: Database.Database, key: string): string | null {
-  if (!hasMetaTable(sqlite)) return null;
-  const row = sqlite.prepare('SELECT value FROM replica_meta WHERE key = ?').get(key) as { value: string } | undefined;
-  return row?.value ?? null;
+  return metaFor(sqlite)?.read.get(key)?.value ?? null;
 }
 
 export function writeMeta(sqlite: Database.Database, key: string, value: string): void {
-  sqlite.prepare('INSERT INTO replica_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  const stmts = metaFor(sqlite);
+  if (!stmts) throw new Error('replica_meta is missing: the replica was not migrated');
+  stmts.write.run(key, value);
 }

@@ -37,6 +37,7 @@ const SYSTEM = new Set(['id', 'ownerId', 'createdAt', 'createdBy', 'updatedAt', 
  */
 export class ReplicaSync {
   private readonly fieldsOf = new Map<EntityName, Record<string, FieldDef>>();
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -45,6 +46,16 @@ export class ReplicaSync {
     private readonly now: () => number = Date.now,
   ) {
     for (const [name, def] of Object.entries(entities)) this.fieldsOf.set(name as EntityName, def.fields as Record<string, FieldDef>);
+  }
+
+  /** Statements by SQL text: a pulled page runs the same few shapes thousands of times. */
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   private column(entity: EntityName, field: string): string | null {
@@ -63,7 +74,7 @@ export class ReplicaSync {
       params.push(sqlValue(defs[field], value));
     }
     if (sets.length === 0) return;
-    this.sqlite.prepare(`UPDATE ${entities[entity].table} SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
+    this.prepare(`UPDATE ${entities[entity].table} SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
   }
 
   private insertRow(entity: EntityName, row: Record<string, unknown> & { id: string }): void {
@@ -75,7 +86,7 @@ export class ReplicaSync {
       if (v === undefined) return defs[key]?.kind === 'tags' ? '[]' : defs[key]?.kind === 'bool' ? 0 : key === 'deletedAt' ? null : null;
       return sqlValue(defs[key], v);
     });
-    this.sqlite.prepare(`INSERT OR REPLACE INTO ${entities[entity].table} (${names}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+    this.prepare(`INSERT OR REPLACE INTO ${entities[entity].table} (${names}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
   }
 
   private reindex(entity: EntityName, id: string): void {
@@ -85,7 +96,7 @@ export class ReplicaSync {
   }
 
   private setShadow(entity: EntityName, id: string, field: string, value: unknown, cn: number): void {
-    this.sqlite
+    this
       .prepare(
         `INSERT INTO pulled_shadow (entity, record_id, field, value, cn) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (entity, record_id, field) DO UPDATE SET value = excluded.value, cn = excluded.cn WHERE excluded.cn >= pulled_shadow.cn`,
@@ -94,9 +105,9 @@ export class ReplicaSync {
   }
 
   private takeShadow(entity: EntityName, id: string, field: string): { value: unknown; cn: number } | null {
-    const row = this.sqlite.prepare('SELECT value, cn FROM pulled_shadow WHERE entity = ? AND record_id = ? AND field = ?').get(entity, id, field) as { value: string; cn: number } | undefined;
+    const row = this.prepare('SELECT value, cn FROM pulled_shadow WHERE entity = ? AND record_id = ? AND field = ?').get(entity, id, field) as { value: string; cn: number } | undefined;
     if (!row) return null;
-    this.sqlite.prepare('DELETE FROM pulled_shadow WHERE entity = ? AND record_id = ? AND field = ?').run(entity, id, field);
+    this.prepare('DELETE FROM pulled_shadow WHERE entity = ? AND record_id = ? AND field = ?').run(entity, id, field);
     return { value: JSON.parse(row.value) as unknown, cn: row.cn };
   }
 
@@ -109,7 +120,7 @@ export class ReplicaSync {
 
   private bumpVersion(entity: EntityName, id: string, version: number): void {
     const table = entities[entity].table;
-    this.sqlite.prepare(`UPDATE ${table} SET sync_version = ? WHERE id = ? AND (sync_version IS NULL OR sync_version < ?)`).run(version, id, version);
+    this.prepare(`UPDATE ${table} SET sync_version = ? WHERE id = ? AND (sync_version IS NULL OR sync_version < ?)`).run(version, id, version);
   }
 
   /**
