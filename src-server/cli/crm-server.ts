@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { AuthError, UserRepository, roles } from '../auth/user.repository';
 import { openStore, StoreTooNewError } from '../store/open-store';
-import { defaultMigrationsRoot, startServer, type RunningServer } from '../server';
+import type { RunningServer } from '../server';
 
 const USAGE = `crm-server: the offline CRM's sync server
 
@@ -20,6 +20,19 @@ roles: ${roles.join(', ')}
 class UsageError extends Error {}
 
 const here = typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * migrations/ above this file, as server.ts's defaultMigrationsRoot finds it. The user and device
+ * commands do not import server.ts: it loads Fastify and the sync service, most of a command's
+ * start-up time.
+ */
+function migrationsRoot(): string {
+  for (let dir = here; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'migrations');
+    if (fs.existsSync(path.join(candidate, 'server-sqlite'))) return candidate;
+  }
+  throw new Error(`cannot find migrations/server-sqlite above ${here}`);
+}
 
 function parse(argv: string[]) {
   return parseArgs({
@@ -50,7 +63,7 @@ type Parsed = ReturnType<typeof parse>;
 
 function storeOptions(values: Parsed['values']) {
   if (!values.pg && !values.data) throw new UsageError('say where the data lives: --data <dir> (SQLite) or --pg <postgres-url>');
-  return { dataDir: values.data, pgUrl: values.pg, pgSchema: values['pg-schema'], migrationsRoot: defaultMigrationsRoot(here) };
+  return { dataDir: values.data, pgUrl: values.pg, pgSchema: values['pg-schema'], migrationsRoot: migrationsRoot() };
 }
 
 function required(values: Parsed['values'], name: 'username' | 'password' | 'role'): string {
@@ -71,7 +84,7 @@ async function withUsers<T>(values: Parsed['values'], fn: (users: UserRepository
 /** The version in the project's package.json (health reports it), whichever way the server was started. */
 function serverVersion(): string | undefined {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(defaultMigrationsRoot(here)), 'package.json'), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(migrationsRoot()), 'package.json'), 'utf8')) as { version?: unknown };
     if (typeof pkg.version === 'string') return pkg.version;
   } catch {
     // A bundle without its package.json: npm's variable, if npm started it.
@@ -121,6 +134,7 @@ async function serve(values: Parsed['values']): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  const { startServer } = await import('../server');
   server = await startServer({ ...storeOptions(values), port, host: values.host, certFile: values.cert, keyFile: values.key, logLevel: values['log-level'], version: serverVersion() });
   if (stopping) return shutdown(server, stopping);
   const log = server.app.log;
