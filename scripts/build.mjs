@@ -21,8 +21,10 @@ const mainEntries = [
   { entry: 'src-main/electron/electron.main.ts', out: 'electron-main.cjs' },
   // A sandboxed preload cannot load other files: it must be self-contained and need only electron.
   { entry: 'src-main/electron/preload.ts', out: 'preload.cjs', preload: true },
+  // The sync server, for `npm start` (embedded) and for IT to run as a service.
+  { entry: 'src-server/cli/crm-server.ts', out: '../server/crm-server.cjs', tsconfig: 'tsconfig.server.json' },
 ];
-const external = ['better-sqlite3', 'electron', 'bufferutil', 'utf-8-validate'];
+const external = ['better-sqlite3', 'electron', 'bufferutil', 'utf-8-validate', 'pg-native'];
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 const since = (start) => `${Math.round(performance.now() - start)} ms`;
@@ -31,7 +33,7 @@ async function buildMain() {
   // Outputs are overwritten in place, not cleared first: a host or test started from dist/main
   // meanwhile (other terminals, watch loops) keeps finding its files.
   await Promise.all(
-    mainEntries.map(async ({ entry, out, preload }) => {
+    mainEntries.map(async ({ entry, out, preload, tsconfig }) => {
       const start = performance.now();
       const outfile = path.join(distMain, out);
       await esbuild.build({
@@ -46,7 +48,7 @@ async function buildMain() {
         external,
         logLevel: 'warning',
         // The root tsconfig only references the per-runtime projects; this one covers src-main.
-        tsconfig: 'tsconfig.main.json',
+        tsconfig: tsconfig ?? 'tsconfig.main.json',
       });
       if (preload) checkPreload(outfile);
       console.log(`build: ${path.relative(root, outfile)}  ${kb(fs.statSync(outfile).size)}  (${since(start)})`);

@@ -6,6 +6,8 @@
 // `npm start` is one more entry in `services` below.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +17,8 @@ const fromRoot = (...parts) => path.join(root, ...parts);
 const args = process.argv.slice(2);
 
 /** What `npm run build` writes; one missing or older than any input means a rebuild. */
-const buildOutputs = ['dist/main/core-worker.cjs', 'dist/main/host.cjs', 'dist/main/electron-main.cjs', 'dist/main/preload.cjs', 'dist/renderer/index.html'];
-const buildInputs = ['src-main', 'src-shared', 'src-renderer', 'vite.config.ts', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'tsconfig.base.json', 'tsconfig.main.json'];
+const buildOutputs = ['dist/main/core-worker.cjs', 'dist/main/host.cjs', 'dist/main/electron-main.cjs', 'dist/main/preload.cjs', 'dist/server/crm-server.cjs', 'dist/renderer/index.html'];
+const buildInputs = ['src-main', 'src-shared', 'src-renderer', 'src-server', 'vite.config.ts', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'tsconfig.base.json', 'tsconfig.main.json', 'tsconfig.server.json'];
 
 function newestMtime(p) {
   let stat;
@@ -100,19 +102,25 @@ function stopAll(signal) {
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(signal));
 
-function startElectron(binary) {
+function startElectron(binary, appArgs) {
   // Set by some tool environments, it would make Electron run as plain Node.
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  startService({ name: 'Electron', command: binary, commandArgs: ['.', ...args], env });
+  // Chromium-style switches: --server=<url> --login=<user>:<password>.
+  const switches = [];
+  for (let i = 0; i < appArgs.length; i++) {
+    if ((appArgs[i] === '--server' || appArgs[i] === '--login') && appArgs[i + 1] !== undefined) switches.push(`${appArgs[i]}=${appArgs[++i]}`);
+    else switches.push(appArgs[i]);
+  }
+  startService({ name: 'Electron', command: binary, commandArgs: ['.', ...switches], env });
 }
 
-function startBrowserHost() {
+function startBrowserHost(appArgs) {
   const listening = /^CRM browser host listening on (\S+)$/;
   startService({
     name: 'the browser host',
     command: process.execPath,
-    commandArgs: [fromRoot('dist', 'main', 'host.cjs'), ...args],
+    commandArgs: [fromRoot('dist', 'main', 'host.cjs'), ...appArgs],
     onStdoutLine(line) {
       const match = listening.exec(line);
       if (match) console.log(`Electron is not installed on this machine, so the CRM is served in your browser instead: ${match[1]}`);
@@ -121,7 +129,94 @@ function startBrowserHost() {
   });
 }
 
+/**
+ * The embedded sync server's folder: beside the app's own data (see src-main/host/app-paths.ts),
+ * so a second `npm start` finds the same users, customers and change log.
+ */
+function embeddedServerDir() {
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Offline CRM', 'embedded-server');
+  if (process.platform === 'win32') return path.join(process.env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'Offline CRM', 'embedded-server');
+  const config = process.env.XDG_CONFIG_HOME && path.isAbsolute(process.env.XDG_CONFIG_HOME) ? process.env.XDG_CONFIG_HOME : path.join(home, '.config');
+  return path.join(config, 'offline-crm', 'embedded-server');
+}
+
+/** The first free port from `first` on, on the loopback interface. */
+function freePort(first) {
+  return new Promise((resolve, reject) => {
+    const tryPort = (port) => {
+      if (port > first + 20) return reject(new Error(`no free port from ${first} to ${first + 20}`));
+      const probe = net.createServer();
+      probe.once('error', () => tryPort(port + 1));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(port)));
+    };
+    tryPort(first);
+  });
+}
+
+/**
+ * Options of the launcher itself; the rest go to the app. `--server-data <dir>` keeps the embedded
+ * server's data elsewhere; `--no-server` runs the app on its own replica, without a sync server.
+ */
+function launcherOptions(argv) {
+  const rest = [];
+  let serverData = null;
+  let noServer = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--no-server') noServer = true;
+    else if (argv[i] === '--server-data') serverData = argv[++i];
+    else rest.push(argv[i]);
+  }
+  return { rest, serverData, noServer };
+}
+
+/** Prepares the embedded server (demo users, and demo customers unless --no-demo), then starts it. */
+async function startEmbeddedServer(appArgs, serverData) {
+  const dataDir = path.resolve(serverData ?? embeddedServerDir());
+  const server = fromRoot('dist', 'server', 'crm-server.cjs');
+  const demo = spawnSync(process.execPath, [server, 'demo', '--data', dataDir, '--json', ...(appArgs.includes('--no-demo') ? ['--no-data'] : [])], { cwd: root, encoding: 'utf8' });
+  if (demo.status !== 0) {
+    process.stderr.write(demo.stderr || demo.stdout);
+    console.error('The embedded sync server could not be prepared.');
+    process.exit(demo.status ?? 1);
+  }
+  const outcome = JSON.parse(demo.stdout);
+  const port = await freePort(8787);
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise((resolve) => {
+    const service = startService({
+      name: 'the sync server',
+      command: process.execPath,
+      commandArgs: [server, 'serve', '--data', dataDir, '--port', String(port), '--log-level', 'warn'],
+      onStdoutLine(line) {
+        // Its structured log goes on stdout; only warnings and errors are asked for.
+        console.error(line);
+      },
+    });
+    const poll = () => {
+      if (service.exited) return;
+      fetch(`${url}/health`).then(
+        (res) => (res.ok ? resolve() : setTimeout(poll, 100)),
+        () => setTimeout(poll, 100),
+      );
+    };
+    poll();
+  });
+  console.log(`Embedded sync server (SQLite in ${dataDir}) at ${url}`);
+  if (outcome.createdUsers) console.log(`  first start: ${outcome.accounts} demo customers with ${outcome.contacts} contacts`);
+  console.log('  demo users (all with password ' + outcome.users[0].password + '):');
+  for (const u of outcome.users) console.log(`    ${u.username.padEnd(10)} ${u.role.padEnd(14)} ${u.name}`);
+  console.log('  the app signs in as wangfang (a sales rep); sign out to try another user.');
+  return { url, login: `wangfang:${outcome.users[0].password}` };
+}
+
 buildIfStale();
+const { rest: appArgs, serverData, noServer } = launcherOptions(args);
+const clientArgs = [...appArgs];
+if (!noServer) {
+  const embedded = await startEmbeddedServer(appArgs, serverData);
+  clientArgs.push('--server', embedded.url, '--login', embedded.login);
+}
 const binary = electronBinary();
-if (binary) startElectron(binary);
-else startBrowserHost();
+if (binary) startElectron(binary, clientArgs);
+else startBrowserHost(clientArgs);

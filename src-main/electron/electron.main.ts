@@ -66,6 +66,11 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
+function loginSwitch(value: string): { username: string; password: string } | undefined {
+  const at = value.indexOf(':');
+  return at > 0 ? { username: value.slice(0, at), password: value.slice(at + 1) } : undefined;
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   if (process.platform === 'win32') app.setAppUserModelId('com.offlinecrm.desktop');
@@ -79,6 +84,9 @@ async function start(): Promise<void> {
     seedDemo: !app.isPackaged || app.commandLine.hasSwitch('demo'),
     osLocale: app.getLocale(),
     appVersion: app.getVersion(),
+    // IT sets the server with --server=<url> in the shortcut; `npm start` adds --login for its demo.
+    syncServer: app.commandLine.getSwitchValue('server') || undefined,
+    autoLogin: loginSwitch(app.commandLine.getSwitchValue('login')),
   });
   try {
     await client.ready;

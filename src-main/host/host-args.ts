@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const HOST_USAGE =
-  'usage: node dist/main/host.cjs [--port <n>] [--host <address>] [--data <dir>] [--no-demo] [--locale <locale>] [--allow-origin <origin>]...';
+  'usage: node dist/main/host.cjs [--port <n>] [--host <address>] [--data <dir>] [--no-demo] [--locale <locale>] [--allow-origin <origin>]... [--server <sync-server-url>] [--login <username>:<password>]';
 
 /** The port `npm start` and a bare host start try first, moving on to the next free one. */
 export const DEFAULT_PORT = 5173;
@@ -18,6 +18,10 @@ export interface HostArgs {
   seedDemo: boolean;
   locale: string | null;
   allowedOrigins: string[];
+  /** The sync server of this installation (the sign-in screen offers it). */
+  server: string | null;
+  /** Sign in by itself when nobody is signed in (the embedded demo of `npm start`). */
+  login: { username: string; password: string } | null;
   help: boolean;
 }
 
@@ -39,6 +43,8 @@ export function parseHostArgs(argv: readonly string[]): HostArgs {
         'no-demo': { type: 'boolean', default: false },
         locale: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
+        server: { type: 'string' },
+        login: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -57,7 +63,18 @@ export function parseHostArgs(argv: readonly string[]): HostArgs {
   for (const origin of allowedOrigins) {
     if (!/^https?:\/\/[^/\s]+$/i.test(origin)) throw new UsageError(`--allow-origin takes an origin such as http://localhost:5174, not ${origin}`);
   }
+  const server = values.server?.trim() || null;
+  if (server !== null && !/^https?:\/\/[^\s]+$/i.test(server)) throw new UsageError(`--server takes a URL such as http://127.0.0.1:8787, not ${server}`);
+  let login: HostArgs['login'] = null;
+  if (values.login !== undefined) {
+    const at = values.login.indexOf(':');
+    if (at <= 0 || at === values.login.length - 1) throw new UsageError('--login takes <username>:<password>');
+    if (server === null) throw new UsageError('--login needs --server');
+    login = { username: values.login.slice(0, at), password: values.login.slice(at + 1) };
+  }
   return {
+    server,
+    login,
     port,
     portAttempts: values.port === undefined ? DEFAULT_PORT_ATTEMPTS : 1,
     host,

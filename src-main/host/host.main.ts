@@ -35,7 +35,15 @@ async function main(): Promise<void> {
   const dataDir = args.dataDir ?? browserHostDataDir();
 
   const starting = startBrowserHost({
-    core: { dataDir, migrationsDir: migrationsDir(root), seedDemo: args.seedDemo, osLocale: args.locale ?? osLocale(), appVersion: appVersion(root) },
+    core: {
+      dataDir,
+      migrationsDir: migrationsDir(root),
+      seedDemo: args.seedDemo,
+      osLocale: args.locale ?? osLocale(),
+      appVersion: appVersion(root),
+      syncServer: args.server ?? undefined,
+      autoLogin: args.login ?? undefined,
+    },
     rendererDir: rendererDir(root),
     host: args.host,
     port: args.port,

@@ -13,6 +13,8 @@ const USAGE = `crm-server: the offline CRM's sync server
   crm-server user list --data <dir> [--pg <url>] [--json]
   crm-server device list --data <dir> [--pg <url>] [--json]
   crm-server device revoke <device-id> --data <dir> [--pg <url>]
+  crm-server demo --data <dir> [--pg <url>] [--accounts 240] [--no-data] [--json]
+      on a server without users: the demo users (one password, printed) and zh-CN demo customers
 
 roles: ${roles.join(', ')}
 --pg runs on PostgreSQL instead of the SQLite files in --data.`;
@@ -53,6 +55,8 @@ function parse(argv: string[]) {
       department: { type: 'string' },
       manager: { type: 'string' },
       json: { type: 'boolean', default: false },
+      accounts: { type: 'string' },
+      'no-data': { type: 'boolean', default: false },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -170,6 +174,21 @@ async function main(argv: string[]): Promise<void> {
     else
       for (const d of list)
         console.log(`${d.id}  ${d.username.padEnd(16)} ${d.name.padEnd(24)} last seen ${d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : '-'}${d.revokedAt ? '  REVOKED' : ''}`);
+    return;
+  }
+  if (command === 'demo') {
+    const accounts = values.accounts === undefined ? 240 : Number(values.accounts);
+    if (!Number.isInteger(accounts) || accounts < 0) throw new UsageError(`invalid --accounts ${values.accounts}`);
+    const [{ seedDemoServer }, { SyncService }] = await Promise.all([import('../demo/demo-seed'), import('../sync/sync.service')]);
+    const store = await openStore(storeOptions(values));
+    try {
+      const outcome = await seedDemoServer(new UserRepository(store), new SyncService(store), { accounts, withData: !values['no-data'] });
+      if (values.json) console.log(JSON.stringify(outcome));
+      else if (!outcome.createdUsers) console.log('the server already has users; demo data is added only to an empty server');
+      else console.log(`demo: ${outcome.users.length} users (password ${outcome.users[0]?.password}), ${outcome.accounts} customers, ${outcome.contacts} contacts`);
+    } finally {
+      await store.close();
+    }
     return;
   }
   if (command === 'device' && sub === 'revoke') {

@@ -1,5 +1,5 @@
 import type { RecordRepository } from '../records/record.repository';
-import { generateDemoBatches } from './demo-data';
+import { generateDemoBatches } from '../../../src-shared/seed/demo-data';
 
 /** How many accounts a first start shows: enough to feel like a working CRM, quick to load. */
 export const DEMO_ACCOUNTS = 240;

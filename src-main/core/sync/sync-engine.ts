@@ -169,6 +169,8 @@ export class SyncEngine {
       sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.snapshot', 'sync.lastSyncAt')").run();
     })();
     this.lastError = null;
+    // The sign-in screen turns into first-sync progress at once, before the first page arrives.
+    this.initial = { received: 0, total: null };
     this.logEntry('login', true, `signed in as ${answer.user.username} on ${server} (device ${answer.deviceId})`, this.now() - started);
     this.deps.onReset();
     this.setState('offline');

@@ -1,5 +1,5 @@
-import type { Account, Contact } from '../../../src-shared/entities/index';
-import type { SystemFieldName } from '../../../src-shared/entities/field';
+import type { Account, Contact } from '../entities/index';
+import type { SystemFieldName } from '../entities/field';
 
 /**
  * Deterministic zh-CN demo data for accounts (客户) and contacts (联系人).
@@ -38,7 +38,8 @@ export interface DemoBatchOptions extends DemoDataOptions {
   batchSize?: number;
 }
 
-type AccountValues = Omit<Account, SystemFieldName>;
+/** Server-assigned numbers (customerNo) are the sync server's to give, never the generator's. */
+type AccountValues = Omit<Account, SystemFieldName | 'customerNo'>;
 type ContactValues = Omit<Contact, SystemFieldName>;
 type Industry = NonNullable<AccountValues['industry']>;
 type CompanySize = NonNullable<AccountValues['size']>;
@@ -468,7 +469,6 @@ class DemoGenerator {
     const tags = this.tags(ctx.government);
     return {
       name,
-      customerNo: null,
       type: 'company',
       industry,
       size,
@@ -501,7 +501,6 @@ class DemoGenerator {
     const pool = rng.chance(0.12);
     return {
       name: person.name,
-      customerNo: null,
       type: 'individual',
       industry: null,
       size: null,
