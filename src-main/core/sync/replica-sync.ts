@@ -191,6 +191,9 @@ export class ReplicaSync {
                 now,
               );
               inbox++;
+              // The record keeps the server's values (it is deleted there): the edit lives in the
+              // inbox, and restoring it re-applies the edit as a change of its own.
+              for (const field of Object.keys(entry.changes)) this.settleField(entry, field, { value: entry.base[field] ?? null, cn: -1 }, later);
               break;
             }
             if (exists) this.bumpVersion(entry.entity, entry.recordId, result.version);
