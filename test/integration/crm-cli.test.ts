@@ -180,4 +180,13 @@ describe('crm command line against a sync server (sqlite)', { timeout: 120_000 }
     expect(status).toMatchObject({ state: 'offline', pending: 0, conflicts: 0, lastError: null, server: server.url });
     expect(status.lastSyncAt).toEqual(expect.any(Number));
   });
+
+  it('sync fails with exit 5 when the server is gone, and the change waits for the next sync', async () => {
+    await ok('--profile', rep, 'create', 'account', '--set', 'name=离线客户');
+    await server.close();
+    const r = await crm('--profile', rep, 'sync');
+    expect(r.code).toBe(5);
+    expect(oneLine(r)).toMatch(/^crm: the sync server cannot be reached: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/);
+    expect(await okJson<{ pending: number }>('--profile', rep, 'status', '--json')).toMatchObject({ pending: 1 });
+  });
 });
