@@ -225,6 +225,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       request.log[fromClient ? 'info' : 'error']({ err: error }, fromClient ? 'socket ended: the client broke the protocol or went away' : 'socket failed');
       socket.terminate();
     },
+    // Going away (1001) rather than the plugin's bare close (1005, "no status"), so a client can
+    // tell a server restart from a fault; the HTTP server then waits for the closing handshakes.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+      this.websocketServer.close();
+      done();
+    },
   });
   app.route({
     method: 'GET',
@@ -307,8 +314,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
 
-  app.addHook('onClose', async () => {
-    for (const socket of sockets.keys()) socket.close(1001, 'server shutting down');
-  });
   return app;
 }
