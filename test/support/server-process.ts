@@ -5,8 +5,10 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { UserRepository, type Role } from '../../src-server/auth/user.repository';
+import { openStore } from '../../src-server/store/open-store';
 import { tempDir } from './core-fixture';
-import { PG_URL, dropSchema, freshSchema, type StoreKind } from './sync-fixture';
+import { MIGRATIONS_ROOT, PG_URL, dropSchema, freshSchema, type StoreKind } from './sync-fixture';
 
 /**
  * The sync server as operators run it: `crm-server` commands through npm, and `crm-server serve`
@@ -39,6 +41,16 @@ export function newStoreTarget(kind: StoreKind): StoreTarget {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates the target's database (migrated) with one user, as `user add` would, without a process. */
+export async function seedUser(target: StoreTarget, user: { username: string; password: string; role: Role; name?: string }): Promise<void> {
+  const store = await openStore({ dataDir: target.dir, pgUrl: target.kind === 'pg' ? PG_URL : undefined, pgSchema: target.schema, migrationsRoot: MIGRATIONS_ROOT });
+  try {
+    await new UserRepository(store).add(user);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Direct SQL on a target's database, outside the server (`?` placeholders on both stores). */
