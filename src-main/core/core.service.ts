@@ -39,7 +39,7 @@ export class CoreService {
   constructor(
     private readonly options: CoreOptions,
     connector: SyncConnector = new WsConnector(),
-    engineOptions: { live?: boolean; now?: () => number; random?: () => number } = {},
+    engineOptions: { live?: boolean; now?: () => number; random?: () => number; snapshotPage?: number } = {},
   ) {
     this.replica = openReplica(path.join(options.dataDir, 'replica.db'), options.migrationsDir, options.appVersion);
     this.localOwner = this.localUser();
@@ -65,6 +65,7 @@ export class CoreService {
       live: engineOptions.live ?? true,
       ...(engineOptions.now ? { now: engineOptions.now } : {}),
       ...(engineOptions.random ? { random: engineOptions.random } : {}),
+      ...(engineOptions.snapshotPage ? { snapshotPage: engineOptions.snapshotPage } : {}),
       onStatus: (status) => this.emitStatus(status),
       onTouched: (touched) => {
         for (const [entity, ids] of touched) this.emit({ type: 'changed', entity, ids: [...ids] });

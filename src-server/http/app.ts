@@ -202,6 +202,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // --- live channel ------------------------------------------------------------------------
   const sockets = new Map<WebSocket, Session>();
+  /** Each socket's messages being handled: shutdown lets them finish before the store closes. */
+  const queues = new Map<WebSocket, Promise<void>>();
+  let closing = false;
   await store.onNotify((payload) => {
     let note: CommitNote;
     try {
@@ -228,9 +231,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Going away (1001) rather than the plugin's bare close (1005, "no status"), so a client can
     // tell a server restart from a fault; the HTTP server then waits for the closing handshakes.
     preClose(done) {
-      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
-      this.websocketServer.close();
-      done();
+      // Messages already being handled finish (their transactions commit or roll back) before the
+      // store closes; messages arriving from now on are dropped, and clients reconnect later.
+      closing = true;
+      void Promise.allSettled([...queues.values()]).then(() => {
+        for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+        this.websocketServer.close();
+        done();
+      });
     },
   });
   app.route({
@@ -255,6 +263,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         }
       };
       socket.on('message', (data: Buffer) => {
+        if (closing) return;
         // One message at a time per connection, so answers come back in the order asked.
         queue = queue.then(async () => {
           let raw: unknown;
@@ -309,8 +318,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             send({ type: 'error', ...(id !== undefined ? { id } : {}), code: 'INTERNAL', message: 'internal server error' });
           }
         });
+        queues.set(socket, queue);
       });
-      socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        void queue.finally(() => queues.delete(socket));
+      });
     },
   });
 

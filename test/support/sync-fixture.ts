@@ -91,13 +91,15 @@ function templateReplica(): string {
 }
 
 /** A client core on its own replica; `live: false` syncs only when told (tests drive the cycles). */
-export function openTestClient(options: { connector?: SyncConnector; dir?: string; live?: boolean; syncServer?: string } = {}): TestClient {
+export function openTestClient(
+  options: { connector?: SyncConnector; dir?: string; live?: boolean; syncServer?: string; now?: () => number; snapshotPage?: number } = {},
+): TestClient {
   const dir = options.dir ?? tempDir('crm-cli-');
   if (!fs.existsSync(path.join(dir, 'replica.db'))) fs.copyFileSync(templateReplica(), path.join(dir, 'replica.db'));
   const core = new CoreService(
     { dataDir: dir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test', syncServer: options.syncServer, deviceName: 'test' },
     options.connector ?? new WsConnector(),
-    { live: options.live ?? false },
+    { live: options.live ?? false, ...(options.now ? { now: options.now } : {}), ...(options.snapshotPage ? { snapshotPage: options.snapshotPage } : {}) },
   );
   return {
     core,

@@ -51,6 +51,8 @@ export interface SyncEngineDeps {
   random?: () => number;
   /** Keep a live connection and sync by itself (the app); the CLI runs single cycles instead. */
   live?: boolean;
+  /** Records per snapshot page (tests use small pages to interrupt a first sync part-way). */
+  snapshotPage?: number;
 }
 
 /** Connection-level refusals after which retrying cannot help until someone acts. */
@@ -367,7 +369,7 @@ export class SyncEngine {
       for (;;) {
         const started = this.now();
         const before = conn.bytes.received;
-        const page = await conn.snapshot(entity, after, SNAPSHOT_PAGE);
+        const page = await conn.snapshot(entity, after, this.deps.snapshotPage ?? SNAPSHOT_PAGE);
         const asOf = progress?.asOf ?? page.asOf;
         const received = (progress?.received ?? 0) + page.rows.length;
         const total = after === '' && page.total !== null ? (progress?.total ?? 0) + page.total : (progress?.total ?? null);
