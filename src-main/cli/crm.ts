@@ -27,9 +27,14 @@ function print(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text.endsWith('\n') ? text : `${text}\n`, () => resolve()));
 }
 
-/** Errors are one line: a server's or a library's message may carry newlines. */
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+/**
+ * An error is one line on stderr. A message can carry more (the engine folds a stack trace into
+ * an internal failure's message); that goes below the line with --verbose only.
+ */
+async function report(message: string, verbose: boolean): Promise<void> {
+  const [first = '', ...rest] = message.trim().split('\n');
+  await print(process.stderr, `crm: ${first.trim()}`);
+  if (verbose && rest.length > 0) await print(process.stderr, rest.join('\n'));
 }
 
 async function run(invocation: Invocation): Promise<string> {
@@ -46,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     invocation = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    await print(process.stderr, `crm: ${oneLine(error.message)}`);
+    await report(error.message, false);
     return EXIT.usage;
   }
   if (!invocation.verbose) silenceCoreLog();
@@ -55,12 +60,12 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CliFailure) {
-      await print(process.stderr, `crm: ${oneLine(error.message)}`);
+      await report(error.message, invocation.verbose);
       return error.exitCode;
     }
-    if (invocation.verbose && error instanceof Error && error.stack) await print(process.stderr, error.stack);
-    const detail = oneLine(error instanceof Error ? error.message : String(error));
-    await print(process.stderr, `crm: internal error: ${detail}${invocation.verbose ? '' : ' (run again with --verbose for details)'}`);
+    const message = error instanceof Error ? error.message : String(error);
+    const stack = invocation.verbose && error instanceof Error && error.stack ? `\n${error.stack}` : '';
+    await report(`internal error: ${message.split('\n')[0] ?? ''}${invocation.verbose ? '' : ' (run again with --verbose for details)'}${stack}`, invocation.verbose);
     return EXIT.internal;
   }
 }

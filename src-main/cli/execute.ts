@@ -5,14 +5,23 @@ import { CoreService } from '../core/core.service';
 import { WsConnector } from '../core/sync/ws-connector';
 import type { Command } from './args';
 import { runCommand } from './commands';
-import { failureFromCore } from './errors';
+import { CliFailure, EXIT, failureFromCore } from './errors';
 import { appRoot, appVersion, migrationsDir } from './paths';
+
+/**
+ * `npm run crm` runs the script from the package root; a relative --profile means the folder the
+ * user typed it in, which npm passes on as INIT_CWD.
+ */
+function profileDir(profile: string): string {
+  const fromNpm = process.env.npm_lifecycle_event === 'crm' ? process.env.INIT_CWD : undefined;
+  return path.resolve(fromNpm ?? process.cwd(), profile);
+}
 
 function openCore(profile: string): CoreService {
   const root = appRoot();
   return new CoreService(
     {
-      dataDir: path.resolve(profile),
+      dataDir: profileDir(profile),
       migrationsDir: migrationsDir(root),
       seedDemo: false,
       osLocale: Intl.DateTimeFormat().resolvedOptions().locale,
@@ -35,7 +44,8 @@ export async function execute(profile: string, command: Command): Promise<string
     core = openCore(profile);
   } catch (error) {
     if (error instanceof CrmError) throw failureFromCore(error.toInfo());
-    throw error;
+    // Opening touches only the profile folder and its replica: a file in the way, no permission.
+    throw new CliFailure(EXIT.replica, `cannot open the profile ${profile}: ${(error as Error).message}`);
   }
   try {
     return await runCommand(core, command);
