@@ -266,6 +266,12 @@ export class CoreService {
       return this.syncStatus();
     },
     'sync.log': ({ limit }) => ({ entries: this.syncLog.list(limit) }),
+    'directory.list': () => {
+      const users = this.sync.directory();
+      if (users.length > 0) return { users };
+      const me = this.user;
+      return { users: [{ id: me.id, name: me.name, username: me.name, role: this.sync.user?.role ?? 'local', department: null, active: true }] };
+    },
     'conflict.list': ({ includeResolved }) => ({ entries: this.conflicts.list(includeResolved) }),
     'conflict.resolve': ({ id, action, values }) => this.resolveConflict(id, action, values),
   };

@@ -95,6 +95,11 @@ export class UserRepository {
     return row ? toUser(row) : undefined;
   }
 
+  /** What every signed-in user may know of the others: names and roles, for owners and pickers. */
+  async directory(): Promise<{ id: string; name: string; username: string; role: string; department: string | null; active: boolean }[]> {
+    return (await this.list()).map((u) => ({ id: u.id, name: u.name, username: u.username, role: u.role, department: u.department, active: u.disabledAt === null }));
+  }
+
   async list(): Promise<User[]> {
     return (await this.store.all<UserRow>('SELECT * FROM users ORDER BY username')).map(toUser);
   }

@@ -172,6 +172,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { ok: true };
   });
 
+  app.get('/v1/directory', async (request) => {
+    await authenticate(request);
+    return { users: await users.directory() };
+  });
+
   app.post('/v1/push', async (request) => {
     const session = await authenticate(request);
     const msg = parse(pushMessage, request.body);

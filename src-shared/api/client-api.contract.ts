@@ -152,6 +152,13 @@ export const clientApi = {
   'sync.now': { input: z.object({}), output: syncStatus },
   /** The sync log, newest last, for the support export. */
   'sync.log': { input: z.object({ limit: z.number().int().min(1).max(5000).default(1000) }), output: z.object({ entries: z.array(syncLogEntry) }) },
+  /** Users of the sync server (names of owners, the owner picker); only the local user when not signed in. */
+  'directory.list': {
+    input: z.object({}),
+    output: z.object({
+      users: z.array(z.object({ id: z.string(), name: z.string(), username: z.string(), role: z.string(), department: z.string().nullable(), active: z.boolean() })),
+    }),
+  },
   'conflict.list': { input: z.object({ includeResolved: z.boolean().default(false) }), output: z.object({ entries: z.array(conflictEntry) }) },
   /**
    * Settles an inbox entry. `mine`: send my value again over the winner (field conflicts);

@@ -148,6 +148,11 @@ export const snapshotPage = z.object({
 });
 export type SnapshotPage = z.infer<typeof snapshotPage>;
 
+/** The people records can be assigned to and whose names show as owners: `GET /v1/directory`. */
+export const directoryUser = z.object({ id, name: z.string(), username: z.string(), role: z.string(), department: z.string().nullable(), active: z.boolean() });
+export type DirectoryUser = z.infer<typeof directoryUser>;
+export const directoryResponse = z.object({ users: z.array(directoryUser) });
+
 /** The body of every HTTP error answer. */
 export const errorBody = z.object({ code: z.string(), message: z.string() });
 

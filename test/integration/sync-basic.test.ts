@@ -33,6 +33,12 @@ for (const kind of stores) {
       expect(after.customerNo).toBe('C-000001');
       expect((await rep.call('sync.status', {})).pending).toBe(0);
       await boss.call('sync.now', {});
+      // Owner names come from the server's user directory, fetched on connecting.
+      const { users } = await boss.call('directory.list', {});
+      expect(users.map((u) => [u.username, u.name, u.role]).sort()).toEqual([
+        ['boss', '李总', 'sales_manager'],
+        ['wang', '王芳', 'sales_rep'],
+      ]);
       const seen = await boss.call('record.get', { entity: 'account', id: made.id });
       expect(seen).toMatchObject({ name: '华为技术有限公司', customerNo: 'C-000001' });
       const hits = await boss.call('search.global', { q: '张伟' });

@@ -116,6 +116,7 @@ export class DirectConnector implements SyncConnector {
         }),
       pull: (cursor, limit) => around(() => sync.pull(session, cursor, limit)),
       snapshot: (entity, after, limit) => around(() => sync.snapshot(session, entity, after, limit)),
+      directory: () => around(() => this.server.users.directory()),
       close() {},
     };
   }

@@ -1,4 +1,4 @@
-import type { ConnectionErrorCode, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
+import type { ConnectionErrorCode, DirectoryUser, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
 import type { EntityName } from '../../../src-shared/entities/index';
 
 /**
@@ -28,6 +28,8 @@ export interface SyncConnection {
   push(mutations: Mutation[]): Promise<MutationResult[]>;
   pull(cursor: number, limit: number): Promise<PullPage>;
   snapshot(entity: EntityName, after: string, limit: number): Promise<SnapshotPage>;
+  /** The server's users (names and roles), for owner names and the owner picker. */
+  directory(): Promise<DirectoryUser[]>;
   /** Bytes sent and received so far on this connection (after compression where measurable). */
   readonly bytes: { sent: number; received: number };
   close(): void;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { SessionUser, SyncStatus } from '../../../src-shared/api/client-api.contract';
 import { entityNames, type EntityName } from '../../../src-shared/entities/index';
-import { CLIENT_SCHEMA_VERSION, MAX_PUSH_MUTATIONS, SNAPSHOT_PAGE, connectionErrorKey, type Mutation } from '../../../src-shared/sync/protocol.contract';
+import { CLIENT_SCHEMA_VERSION, MAX_PUSH_MUTATIONS, SNAPSHOT_PAGE, connectionErrorKey, type DirectoryUser, type Mutation } from '../../../src-shared/sync/protocol.contract';
 import { CrmError } from '../../../src-shared/result';
 import { readMeta, writeMeta } from '../db/replica';
 import type { OutboxEntry } from '../outbox/outbox.repository';
@@ -97,6 +97,12 @@ export class SyncEngine {
 
   get user(): SessionUser | null {
     return this.credentials()?.user ?? null;
+  }
+
+  /** The server's users as last fetched. */
+  directory(): DirectoryUser[] {
+    const raw = readMeta(this.deps.sqlite, 'sync.directory');
+    return raw ? (JSON.parse(raw) as DirectoryUser[]) : [];
   }
 
   lastServer(): string | null {
@@ -202,7 +208,7 @@ export class SyncEngine {
     this.stop();
     const sqlite = this.deps.sqlite;
     this.apply.wipe();
-    sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.credentials', 'sync.cursor', 'sync.snapshot', 'sync.snapshotDone', 'sync.lastSyncAt')").run();
+    sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.credentials', 'sync.cursor', 'sync.snapshot', 'sync.snapshotDone', 'sync.lastSyncAt', 'sync.directory')").run();
     this.initial = null;
     this.logEntry('signout', true, reason);
     this.deps.onReset();
@@ -287,6 +293,13 @@ export class SyncEngine {
     const conn = await this.connecting;
     this.conn = conn;
     this.logEntry('connect', true, `connected to ${creds.server}`);
+    // Owner names and the owner picker: refreshed on each connection (a few hundred names).
+    try {
+      writeMeta(this.deps.sqlite, 'sync.directory', JSON.stringify(await conn.directory()));
+    } catch (error) {
+      if (!(error instanceof SyncFailure)) throw error;
+      this.logEntry('directory', false, `${error.code}: ${error.message}`);
+    }
     return conn;
   }
 

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { gunzipSync } from 'node:zlib';
-import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, errorBody, loginResponse, serverMessage, snapshotPage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
+import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, directoryResponse, errorBody, loginResponse, serverMessage, snapshotPage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
 import { connectionErrorCodes, type ConnectionErrorCode } from '../../../src-shared/sync/protocol.contract';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from './sync-connection';
 
@@ -142,6 +142,13 @@ export class WsConnector implements SyncConnector {
           const parsed = snapshotPage.safeParse(JSON.parse(text));
           if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'malformed snapshot page');
           return parsed.data;
+        },
+        async directory() {
+          const res = await request(new URL(`${httpBase}/v1/directory`), { headers: { authorization: `Bearer ${token}`, ...versionHeaders, 'x-crm-schema': String(schema) } });
+          if (!res.ok) throw await httpFailure(res);
+          const parsed = directoryResponse.safeParse(await res.json());
+          if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'malformed user directory');
+          return parsed.data.users;
         },
         close() {
           if (closed) return;
