@@ -146,6 +146,28 @@ describe('sync properties (ARCHITECTURE.md)', () => {
     expect((await rep.call('conflict.list', {})).entries[0]).toMatchObject({ field: 'level', mine: { level: 'A' }, theirs: { level: 'C' } });
   });
 
+  it('a revoked device is refused, wipes its replica and says why; signing in again works', async () => {
+    server = await startTestServer('sqlite');
+    await server.addUser('wang', 'sales_rep');
+    const c = openTestClient({ live: true });
+    clients.push(c);
+    await c.call('sync.login', { server: server.url, username: 'wang', password: 'password-1' });
+    await c.call('record.create', { entity: 'account', values: { name: '衢州柯城化工' } });
+    await c.call('sync.now', {});
+    const [device] = await server.server.users.devices();
+    expect(await server.server.users.revokeDevice(device!.id)).toBe(true);
+    const reset = nextEvent(c, (e) => e.type === 'reset');
+    await c.call('record.create', { entity: 'account', values: { name: '衢州江山木业' } });
+    await reset;
+    const status = await c.call('sync.status', {});
+    expect(status).toMatchObject({ state: 'signedOut', lastErrorKey: 'sync.error.deviceRevoked', pending: 0 });
+    expect(c.core.replica.sqlite.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 0 });
+    expect((await c.call('app.info', {})).session).toBeNull();
+    await c.call('sync.login', { server: server.url, username: 'wang', password: 'password-1' });
+    await c.call('sync.now', {});
+    expect((await c.call('record.list', { entity: 'account' })).rows.map((r) => r.name)).toEqual(['衢州柯城化工']);
+  });
+
   it('11 inspectable: a failed sync shows its reason and the next retry, and the log records it', async () => {
     server = await startTestServer('sqlite');
     await server.addUser('wang', 'sales_rep');
