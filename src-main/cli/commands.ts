@@ -29,10 +29,8 @@ export async function runCommand(core: CoreService, command: Command): Promise<s
     case 'help':
       return '';
     case 'login': {
+      // The handler's start() does nothing on an engine that is not live: nothing syncs until `crm sync`.
       const { user } = await call(core, 'sync.login', { server: command.server, username: command.username, password: command.password });
-      // The handler starts background syncing, as the app wants after signing in. The command
-      // line syncs only when asked (crm sync), so the cycle it scheduled is cancelled here.
-      core.sync.stop();
       return command.json ? json({ user }) : `signed in as ${user.name} (${user.username}, ${user.role}) on ${command.server}; run crm sync to fetch the data`;
     }
     case 'sync': {

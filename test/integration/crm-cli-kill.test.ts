@@ -130,12 +130,10 @@ async function pushElsewhere(server: TestServer, username: string, work: Work): 
   await send(mutations);
 }
 
-/** A profile signed in as `username`, opened in this process, not syncing by itself. */
+/** A profile signed in as `username`, opened in this process (not live: it syncs only when told). */
 async function signedIn(dir: string, server: TestServer, username: string): Promise<TestClient> {
   const client = openTestClient({ dir });
   await client.call('sync.login', { server: server.url, username, password: 'password-1' });
-  // The sign-in handler starts background syncing (as the app wants); here, only explicit cycles.
-  client.core.sync.stop();
   return client;
 }
 
