@@ -6,7 +6,7 @@ export const USAGE = `crm: the offline CRM's command line; drives the same data 
 usage: crm --profile <dir> <command> [options]
 
   login --server <url> --username <u> --password <p>   sign this profile in to a sync server
-  sync [--json]                                         push local changes, then pull the server's
+  sync [--json]                                        push local changes, then pull the server's
   status [--json]                                      online state, pending changes, last sync
   create <entity> --set field=value ... [--json]       make a record; prints its id ({"id": ...})
   update <entity> <id> --set field=value ... [--json]  change fields (--set ownerId=<user id> reassigns)
