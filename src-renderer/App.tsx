@@ -18,6 +18,7 @@ import { ContactDetailPage } from './pages/ContactDetailPage';
 import { LoginScreen } from './pages/LoginPage';
 import { RecordListPage } from './pages/RecordListPage';
 import { reportError, useApp } from './state/app.store';
+import { loadDirectory } from './state/directory.store';
 import { routeToHash } from './state/routes';
 import { refreshSession } from './sync/sync-actions';
 
@@ -36,6 +37,7 @@ export function App() {
         if (isLocale(info.locale)) setLocale(info.locale);
         setSync(sync);
         setBoot({ status: 'ready' });
+        void loadDirectory();
       })
       .catch((error: unknown) => {
         console.error(error);
@@ -46,21 +48,31 @@ export function App() {
   useEffect(() => {
     const off = connection.onState((state, reconnected) => {
       useApp.getState().setConnection(state, reconnected);
-      if (reconnected) api['sync.status']({}).then(useApp.getState().setSync).catch(reportError);
+      if (reconnected) {
+        api['sync.status']({}).then(useApp.getState().setSync).catch(reportError);
+        void loadDirectory();
+      }
     });
     useApp.getState().setConnection(connection.initialState, false);
     return off;
   }, []);
 
   useEffect(() => {
+    // The last sync state other than 'syncing': a cycle on a live connection goes online → syncing → online.
+    let settled: string | undefined;
     const off = onCoreEvent((event) => {
       const store = useApp.getState();
       switch (event.type) {
         case 'sync': {
           const wasSignedOut = store.sync?.state === 'signedOut';
           store.setSync(event.status);
-          // Signing in or out changes who the session user is.
-          if (store.sync !== null && wasSignedOut !== (event.status.state === 'signedOut')) refreshSession().catch(reportError);
+          // Signing in or out changes who the session user is, and whose colleagues the directory lists.
+          const signedInOrOut = store.sync !== null && wasSignedOut !== (event.status.state === 'signedOut');
+          if (signedInOrOut) refreshSession().catch(reportError);
+          // The core fetches the directory on each new connection (online after offline): new colleagues.
+          const reconnected = event.status.state === 'online' && settled !== 'online';
+          if (event.status.state !== 'syncing') settled = event.status.state;
+          if (signedInOrOut || reconnected) void loadDirectory();
           break;
         }
         case 'changed':
@@ -75,6 +87,7 @@ export function App() {
           forgetGridPositions();
           store.reloadViews();
           refreshSession().catch(reportError);
+          void loadDirectory();
           break;
         default: {
           const exhaustive: never = event;
