@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
 import { entities, isEntityName, type EntityName, type FieldDef } from '../../src-shared/entities/index';
 import { loadRefTitles, refTitle } from '../api/ref-titles';
@@ -7,6 +7,8 @@ import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
 import { formSections } from '../forms/form-values';
 import { formatDateTime } from '../format/field-format';
+import { interpolate } from '../state/directory';
+import { UserName } from './UserName';
 
 /** A field's value as read on a record page: links for mail, phone and web, names for references. */
 function FieldValue({ name, def, record }: { name: string; def: FieldDef; record: RecordData }) {
@@ -91,18 +93,19 @@ export function RecordSections({ entity, record, omit = [] }: { entity: EntityNa
   );
 }
 
-/** Who owns the record and when it was created and last changed. */
+/** Who owns the record, who created and last changed it and when; names from the directory. */
 export function RecordAudit({ record }: { record: RecordData }) {
   const t = useT();
-  const user = useApp((s) => s.info?.user);
-  const owner = user && record.ownerId === user.id ? user.name : String(record.ownerId ?? '');
+  const parts = interpolate<ReactNode>(t('record.audit'), {
+    owner: <UserName key="owner" id={record.ownerId} testId="audit-owner" />,
+    createdBy: <UserName key="createdBy" id={record.createdBy} testId="audit-created-by" />,
+    updatedBy: <UserName key="updatedBy" id={record.updatedBy} testId="audit-updated-by" />,
+    created: typeof record.createdAt === 'number' ? formatDateTime(record.createdAt, t.locale) : '',
+    updated: formatDateTime(record.updatedAt, t.locale),
+  });
   return (
     <p className="record-audit" data-testid="record-audit">
-      {t('record.audit', {
-        owner,
-        created: typeof record.createdAt === 'number' ? formatDateTime(record.createdAt, t.locale) : '',
-        updated: formatDateTime(record.updatedAt, t.locale),
-      })}
+      {parts}
     </p>
   );
 }

@@ -13,6 +13,8 @@ import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
 import { useNow } from '../state/use-now';
 import type { Loadable } from '../state/use-record';
+import { userName } from '../state/directory';
+import { useUserLookup } from '../state/directory.store';
 import { checkResend, conflictView, groupByRecord, referencedIds, rejectedFormFields, serverFieldIssues, type ConflictView, type RecordGroup } from '../sync/conflict-view';
 
 /** Ids per existence check: one `record.list` with an `in` filter (the contract allows 200 values). */
@@ -60,6 +62,7 @@ export function ConflictInboxPage() {
   const dataEpoch = useApp((s) => s.dataEpoch);
   const navigate = useApp((s) => s.navigate);
   const pushToast = useApp((s) => s.pushToast);
+  const users = useUserLookup();
   const [includeResolved, setIncludeResolved] = useState(false);
   const [list, setList] = useState<Loadable<ConflictEntry[]>>({ status: 'loading' });
   const [reloads, setReloads] = useState(0);
@@ -137,7 +140,7 @@ export function ConflictInboxPage() {
     else void resolve(entry, action);
   };
 
-  const views = entries ? entries.map((e) => conflictView(e, t, now, refTitle)) : [];
+  const views = entries ? entries.map((e) => conflictView(e, t, now, refTitle, (id) => userName(users, id))) : [];
   const groups = entries ? groupByRecord(entries, views, t) : [];
   const open = views.filter((v) => !v.resolved).length;
 

@@ -19,6 +19,12 @@ import { asMessageKey } from './sync-text';
 /** Names of referenced records: undefined while not known yet, '' when the record is not on this device. */
 export type RefTitleLookup = (entity: EntityName, id: string) => string | undefined;
 
+/** A user id as a name (the directory), the raw id for someone it does not know. */
+export type UserNameLookup = (id: string) => string;
+
+/** System fields that hold a user id. */
+const userFields = new Set(['ownerId', 'createdBy', 'updatedBy']);
+
 export interface ValueView {
   field: string;
   label: string;
@@ -97,8 +103,17 @@ export function fieldLabel(t: Translator, entity: EntityName, field: string): st
  * One value as the record pages show it: enum labels, money with its currency, phone numbers
  * grouped for reading, names for references. `record` supplies siblings (the currency field).
  */
-export function formatConflictValue(t: Translator, entity: EntityName, field: string, value: unknown, record: Record<string, unknown>, refTitle: RefTitleLookup): string {
+export function formatConflictValue(
+  t: Translator,
+  entity: EntityName,
+  field: string,
+  value: unknown,
+  record: Record<string, unknown>,
+  refTitle: RefTitleLookup,
+  userName?: UserNameLookup,
+): string {
   const def = fieldDef(entity, field);
+  if (!def && userFields.has(field) && userName && typeof value === 'string' && value !== '') return userName(value);
   if (!def) {
     if (isBlank(value)) return '';
     return typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -146,11 +161,11 @@ export function issueText(t: Translator, entity: EntityName, issue: { field: str
   return t(issue.key, issueParams(fieldDef(entity, issue.field)));
 }
 
-export function conflictView(entry: ConflictEntry, t: Translator, now: number, refTitle: RefTitleLookup): ConflictView {
+export function conflictView(entry: ConflictEntry, t: Translator, now: number, refTitle: RefTitleLookup, userName?: UserNameLookup): ConflictView {
   const { entity } = entry;
   const who = entry.byName && entry.byName.trim() !== '' ? entry.byName : t('conflict.someone');
   const when = entry.at !== null ? formatDateTime(entry.at, t.locale) : '';
-  const value = (field: string, v: unknown, record: Record<string, unknown>) => formatConflictValue(t, entity, field, v, record, refTitle);
+  const value = (field: string, v: unknown, record: Record<string, unknown>) => formatConflictValue(t, entity, field, v, record, refTitle, userName);
   const resolved = entry.resolvedAt !== null;
 
   let summary: string;

@@ -71,7 +71,27 @@ export const zhCN = {
   'form.tags.placeholder': '多个标签用逗号分隔',
   'form.ref.placeholder': '输入名称搜索…',
 
-  'record.audit': '负责人 {owner} · 创建于 {created} · 最后更新 {updated}',
+  'record.audit': '负责人 {owner} · {createdBy} 创建于 {created} · {updatedBy} 最后更新于 {updated}',
+
+  'owner.title': '负责人',
+  'owner.me': '我',
+  'owner.inactive': '已停用',
+  'owner.reassign': '转交',
+  'owner.reassign.hint': '把这个客户交给另一位同事负责',
+  'owner.reassign.title': '转交客户',
+  'owner.reassign.subtitle': '为“{name}”选择新的负责人，其联系人随客户一起转交。',
+  'owner.reassign.search': '搜索姓名、部门或角色',
+  'owner.reassign.current': '当前负责人',
+  'owner.reassign.noMatches': '没有匹配的用户',
+  'owner.reassign.none': '没有其他可以转交的用户',
+  'owner.reassign.signIn': '登录同步服务器后才能转交给同事',
+  'owner.reassign.choose': '选择新的负责人',
+  'owner.reassign.confirm': '转给 {name}',
+  'owner.reassign.leaves': '转给 {name} 后，该客户及其联系人将在下次同步时从你的列表中移出。',
+  'owner.reassign.stays': '转给 {name} 后，该客户及其联系人由 {name} 负责。',
+  'owner.reassign.busy': '正在转交…',
+  'owner.reassigned': '已将客户“{name}”转给 {owner}',
+  'owner.reassigned.gone': '客户“{name}”已转给 {owner}，已从你的列表中移出',
 
   'search.title': '全局搜索',
   'search.placeholder': '搜索客户、联系人、电话号码…',
@@ -365,6 +385,7 @@ export const zhCN = {
   'sync.error.badRequest': '同步请求无效，请导出同步日志联系管理员',
   'sync.error.rateLimited': '请求过于频繁，请稍后再试',
   'sync.error.server': '服务器出错，稍后将自动重试',
+  'sync.error.client': '本机同步出错，稍后将自动重试；如反复出现，请导出同步日志联系管理员',
   'sync.error.offline': '暂时连不上同步服务器；修改已保存在本机，恢复连接后会自动同步',
 } as const;
 
