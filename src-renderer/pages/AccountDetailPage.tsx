@@ -1,6 +1,8 @@
+import { useEffect, useState } from 'react';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
 import { formatPhoneForReading } from '../format/field-format';
 import { Icon } from '../components/icons';
+import { OwnerCard, type Reassigned } from '../components/OwnerCard';
 import { RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
@@ -11,10 +13,26 @@ import { BackLink, DetailActions, DetailFrame } from './detail-common';
 /** 客户 page: header with name, level and industry, the fields by section, and the account's contacts. */
 export function AccountDetailPage({ id }: { id: string }) {
   const state = useRecord('account', id);
-  return <DetailFrame entity="account" state={state}>{(account) => <AccountDetail account={account} />}</DetailFrame>;
+  const navigate = useApp((s) => s.navigate);
+  const pushToast = useApp((s) => s.pushToast);
+  // Handed to someone else by a rep: the next sync takes it off this device, and the page goes back to the list.
+  const [handedOver, setHandedOver] = useState<{ name: string; owner: string } | null>(null);
+  const gone = state.status === 'missing';
+
+  useEffect(() => {
+    if (!gone || !handedOver) return;
+    pushToast({ kind: 'info', message: { key: 'owner.reassigned.gone', params: handedOver } });
+    navigate({ view: 'list', entity: 'account' }, { replace: true });
+  }, [gone, handedOver, navigate, pushToast]);
+
+  const onReassigned = (account: RecordData, result: Reassigned) => {
+    setHandedOver(result.leaves ? { name: titleOf('account', account), owner: result.ownerName } : null);
+  };
+
+  return <DetailFrame entity="account" state={state}>{(account) => <AccountDetail account={account} onReassigned={(r) => onReassigned(account, r)} />}</DetailFrame>;
 }
 
-function AccountDetail({ account }: { account: RecordData }) {
+function AccountDetail({ account, onReassigned }: { account: RecordData; onReassigned(result: Reassigned): void }) {
   const t = useT();
   const openForm = useApp((s) => s.openForm);
   const navigate = useApp((s) => s.navigate);
@@ -60,6 +78,7 @@ function AccountDetail({ account }: { account: RecordData }) {
           <RecordAudit record={account} />
         </div>
         <aside className="detail-side">
+          <OwnerCard record={account} onReassigned={onReassigned} />
           <AccountContacts account={account} />
         </aside>
       </div>
