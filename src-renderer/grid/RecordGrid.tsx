@@ -8,7 +8,10 @@ import { api, onCoreEvent } from '../api/client';
 import { forgetRefTitles, loadRefTitles } from '../api/ref-titles';
 import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
-import { buildColumnDefs, columnField } from './columns';
+import { userName, userView } from '../state/directory';
+import { lookupUser, useDirectory } from '../state/directory.store';
+import { buildColumnDefs, columnField, type OwnerColumnSupport } from './columns';
+import { OwnerFilter } from './OwnerFilter';
 import { toListFilters, toListSort } from './filter-model';
 import { gridMemory, saveColumns, type SavedColumn } from './grid-memory';
 import { gridTheme } from './grid-theme';
@@ -58,7 +61,19 @@ export function RecordGrid({ entity, quick, onTotals, onOpen, onOpenRef, onApi }
     callbacks.current = { onTotals, onOpen, onOpenRef };
   });
 
-  const columnDefs = useMemo(() => buildColumnDefs(entity, t), [entity, t]);
+  // Owner names are read from the directory when a cell is drawn; its arrival redraws that column.
+  const ownerSupport = useMemo<OwnerColumnSupport>(
+    () => ({
+      name: (id) => {
+        const { loaded, byId } = useDirectory.getState();
+        return !loaded && typeof id === 'string' && !byId.has(id) ? '' : userName(lookupUser, id);
+      },
+      title: (id) => userView(t, lookupUser, id).title,
+      filter: OwnerFilter,
+    }),
+    [t],
+  );
+  const columnDefs = useMemo(() => buildColumnDefs(entity, t, ownerSupport), [entity, t, ownerSupport]);
   // Without a saved layout, the default columns share the grid's width; afterwards the user's widths rule.
   const [fitOnFirstVisit] = useState(() => !gridMemory(entity).columns?.length);
   const localeText = t.locale === 'zh-CN' ? AG_GRID_LOCALE_CN : AG_GRID_LOCALE_EN;
@@ -149,6 +164,14 @@ export function RecordGrid({ entity, quick, onTotals, onOpen, onOpenRef, onApi }
       }
     });
   }, [entity, refFields]);
+
+  useEffect(
+    () =>
+      useDirectory.subscribe((now, before) => {
+        if (now.byId !== before.byId) gridApi.current?.refreshCells({ columns: ['ownerId'], force: true });
+      }),
+    [],
+  );
 
   // Back from a disconnect: events may have been missed while it lasted.
   useEffect(() => {

@@ -13,12 +13,29 @@ export const systemColumns: Record<string, FieldDef> = {
   updatedAt: { kind: 'datetime' },
 };
 
+/** 负责人: a user id; the core filters it (`in` the ticked people) but sorting it would order ids, not names. */
+export const ownerField: FieldDef = { kind: 'ref', entity: 'user' };
+
 /** The definition behind a grid column: an entity field or a system column. */
 export function columnField(entity: EntityName, colId: string): FieldDef | undefined {
   const fields = entities[entity].fields as Record<string, FieldDef>;
   if (Object.hasOwn(fields, colId)) return fields[colId];
+  if (colId === 'ownerId') return ownerField;
   return Object.hasOwn(systemColumns, colId) ? systemColumns[colId] : undefined;
 }
+
+/** What the owner column needs from the user directory (given by the grid, so this file stays pure). */
+export interface OwnerColumnSupport {
+  /** The person's name; '' while the directory has not arrived, the raw id for an unknown user. */
+  name(id: unknown): string;
+  /** Hover text: name, role, department. */
+  title(id: unknown): string;
+  /** The filter component: a tick list of the directory's users. */
+  filter: ColDef['filter'];
+}
+
+/** Entities whose grid offers the owner column, and whether it shows by default. */
+const ownerColumnShown: Partial<Record<EntityName, boolean>> = { account: true };
 
 /** Default widths; fitted to the grid's width on a first visit (no saved layout). */
 const widths: Record<FieldDef['kind'], number> = {
@@ -83,6 +100,37 @@ function BadgeCell(props: ICellRendererParams<RecordData> & { enumName: string }
       {label}
     </span>
   );
+}
+
+function OwnerCell(props: ICellRendererParams<RecordData> & { owner: OwnerColumnSupport }) {
+  if (!props.data || !props.value) return null;
+  const title = props.owner.title(props.data.ownerId);
+  return (
+    <span className="user-ref" title={title || undefined}>
+      {String(props.value)}
+    </span>
+  );
+}
+
+function ownerColumn(entity: EntityName, t: Translator, owner: OwnerColumnSupport, visible: boolean): ColDef<RecordData> {
+  const header = t.field(entity, 'ownerId');
+  const minWidth = Math.min(MAX_MIN_WIDTH, Math.max(minWidths.text, textWidth(header, 600) + HEADER_CHROME));
+  return {
+    colId: 'ownerId',
+    field: 'ownerId',
+    headerName: header,
+    headerTooltip: header,
+    initialHide: !visible,
+    initialWidth: Math.max(widths.text, minWidth),
+    minWidth,
+    // The core sorts ownerId by id: an order that means nothing to the reader.
+    sortable: false,
+    filter: owner.filter,
+    filterParams: { labels: { selectAll: t('grid.filter.selectAll'), clear: t('grid.filter.clear') } },
+    valueGetter: (p: ValueGetterParams<RecordData>) => (p.data ? owner.name(p.data.ownerId) : ''),
+    cellRenderer: OwnerCell,
+    cellRendererParams: { owner },
+  };
 }
 
 function TitleCell(props: ICellRendererParams<RecordData>) {
@@ -175,8 +223,11 @@ function columnFor(entity: EntityName, name: string, def: FieldDef, t: Translato
   return col;
 }
 
-/** Grid columns generated from the entity definition: `list` fields shown, the others on offer. */
-export function buildColumnDefs(entity: EntityName, t: Translator): ColDef<RecordData>[] {
+/**
+ * Grid columns generated from the entity definition: `list` fields shown, the others on offer.
+ * With `owner`, entities that have one get the owner column (names from the directory).
+ */
+export function buildColumnDefs(entity: EntityName, t: Translator, owner?: OwnerColumnSupport): ColDef<RecordData>[] {
   const def = entities[entity];
   const fields = def.fields as Record<string, FieldDef>;
   const cols: ColDef<RecordData>[] = [];
@@ -186,6 +237,8 @@ export function buildColumnDefs(entity: EntityName, t: Translator): ColDef<Recor
     if (name === def.titleField || field.kind === 'longtext') continue;
     cols.push(columnFor(entity, name, field, t, field.list === true));
   }
+  const ownerShown = ownerColumnShown[entity];
+  if (owner && ownerShown !== undefined) cols.push(ownerColumn(entity, t, owner, ownerShown));
   for (const [name, field] of Object.entries(systemColumns)) cols.push(columnFor(entity, name, field, t, false));
   return cols;
 }
