@@ -87,7 +87,9 @@ export function tableColumns(entity: EntityName): Record<string, AnySQLiteColumn
  * Local changes waiting for the sync server, in the order they were made. `changes` holds the new
  * values of the fields touched; `base` their values before, which field-level merge needs.
  */
-export const outbox = sqliteTable('outbox', {
+export const outbox = sqliteTable(
+  'outbox',
+  {
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   mutationId: text('mutation_id').notNull().unique(),
   entity: text('entity').notNull(),
@@ -98,7 +100,10 @@ export const outbox = sqliteTable('outbox', {
   createdAt: integer('created_at').notNull(),
   /** The record's server version when the edit was made (null: created locally, never synced). */
   baseVersion: integer('base_version'),
-});
+  },
+  // Applying a pulled change or a push answer asks for the unsent entries of that one record.
+  (t) => [index('outbox_record_idx').on(t.entity, t.recordId)],
+);
 
 /**
  * The conflict inbox: values of mine that lost a same-field race, edits to records someone

@@ -23,6 +23,8 @@ export interface OutboxEntry {
 export class OutboxRepository {
   private readonly insert: Database.Statement<[string, string, string, string, string, string, number, number | null]>;
   private readonly countAll: Database.Statement<[], { n: number }>;
+  private byRecord: Database.Statement | null = null;
+  private deleteOne: Database.Statement | null = null;
 
   constructor(private readonly sqlite: Database.Database) {
     this.insert = sqlite.prepare(
@@ -47,9 +49,10 @@ export class OutboxRepository {
     return rows.map(toEntry);
   }
 
-  /** Unsent entries of one record, oldest first. */
+  /** Unsent entries of one record, oldest first (index outbox_record_idx: asked once per pulled change). */
   forRecord(entity: EntityName, recordId: string): OutboxEntry[] {
-    return (this.sqlite.prepare('SELECT * FROM outbox WHERE entity = ? AND record_id = ? ORDER BY seq').all(entity, recordId) as OutboxRow[]).map(toEntry);
+    this.byRecord ??= this.sqlite.prepare('SELECT * FROM outbox WHERE entity = ? AND record_id = ? ORDER BY seq');
+    return (this.byRecord.all(entity, recordId) as OutboxRow[]).map(toEntry);
   }
 
   /** Fields with unsent changes on this record ('*' when a create or restore is pending: every field). */
@@ -63,8 +66,8 @@ export class OutboxRepository {
   }
 
   remove(seqs: number[]): void {
-    const del = this.sqlite.prepare('DELETE FROM outbox WHERE seq = ?');
-    for (const seq of seqs) del.run(seq);
+    this.deleteOne ??= this.sqlite.prepare('DELETE FROM outbox WHERE seq = ?');
+    for (const seq of seqs) this.deleteOne.run(seq);
   }
 
   /** Everything unsent, oldest first (sign-out checks, tests). */

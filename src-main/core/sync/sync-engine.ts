@@ -4,6 +4,7 @@ import { entityNames, type EntityName } from '../../../src-shared/entities/index
 import { CLIENT_SCHEMA_VERSION, MAX_PUSH_MUTATIONS, SNAPSHOT_PAGE, connectionErrorKey, type DirectoryUser, type Mutation } from '../../../src-shared/sync/protocol.contract';
 import { CrmError } from '../../../src-shared/result';
 import { readMeta, writeMeta } from '../db/replica';
+import { logCore } from '../log';
 import type { OutboxEntry } from '../outbox/outbox.repository';
 import type { RecordRepository } from '../records/record.repository';
 import type { ConflictRepository } from './conflict.repository';
@@ -75,7 +76,15 @@ export class SyncEngine {
   private failures = 0;
   private stopped = true;
   private state: SyncStatus['state'] = 'signedOut';
-  private lastError: { key: string; message: string } | null = null;
+  /** The last failure, kept in the replica so a later process (the CLI's `status`) still shows it. */
+  private get lastError(): { key: string; message: string } | null {
+    const raw = readMeta(this.deps.sqlite, 'sync.lastError');
+    return raw ? (JSON.parse(raw) as { key: string; message: string }) : null;
+  }
+
+  private set lastError(value: { key: string; message: string } | null) {
+    writeMeta(this.deps.sqlite, 'sync.lastError', value ? JSON.stringify(value) : '');
+  }
   private retryAt: number | null = null;
   private initial: SyncStatus['initial'] = null;
   private readonly now: () => number;
@@ -333,15 +342,21 @@ export class SyncEngine {
         this.safetyTimer = setTimeout(() => this.schedule(0), SAFETY_PULL_MS);
       }
     } catch (error) {
-      const failure = error instanceof SyncFailure ? error : new SyncFailure('INTERNAL', (error as Error)?.stack ?? String(error));
       this.conn?.close();
       this.conn = null;
-      this.onFailure(failure);
-      if (!this.deps.live) throw toCrmError(failure);
+      if (!(error instanceof SyncFailure)) {
+        // A bug on this side, not a refusal by the server: logged in full, shown as such, retried.
+        logCore('error', 'sync cycle failed', { error: String((error as Error)?.stack ?? error) });
+        this.onFailure(new SyncFailure('INTERNAL', `client error: ${(error as Error)?.message ?? String(error)}`), 'sync.error.client');
+        if (!this.deps.live) throw error;
+        return;
+      }
+      this.onFailure(error);
+      if (!this.deps.live) throw toCrmError(error);
     }
   }
 
-  private onFailure(failure: SyncFailure): void {
+  private onFailure(failure: SyncFailure, key?: string): void {
     this.logEntry('error', false, `${failure.code}: ${failure.message}`);
     if (failure.code === 'DEVICE_REVOKED') {
       this.forget('device revoked by an administrator');
@@ -356,7 +371,7 @@ export class SyncEngine {
       this.deps.onStatus(this.status());
       return;
     }
-    this.lastError = { key: failure.code === 'NETWORK' ? 'sync.error.offline' : connectionErrorKey(failure.code), message: failure.message };
+    this.lastError = { key: key ?? (failure.code === 'NETWORK' ? 'sync.error.offline' : connectionErrorKey(failure.code)), message: failure.message };
     this.failures++;
     if (FINAL.has(failure.code) || this.stopped) {
       this.retryAt = null;

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_record_idx` ON `outbox` (`entity`,`record_id`);
