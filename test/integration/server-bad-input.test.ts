@@ -129,6 +129,7 @@ for (const kind of stores) {
         ['POST', '/v1/push', JSON.stringify(push([account(2)]))],
         ['POST', '/v1/pull', JSON.stringify({ type: 'pull', id: 1, cursor: 0 })],
         ['GET', '/v1/snapshot?entity=account', undefined],
+        ['GET', '/v1/directory', undefined],
         ['POST', '/v1/logout', '{}'],
       ];
       for (const [method, path, body] of routes) {
@@ -176,6 +177,8 @@ for (const kind of stores) {
       expectRefusal(await at({ authorization: `Bearer ${revoked.token}` }), 403, 'DEVICE_REVOKED');
       expectRefusal(await at({ authorization: `Bearer ${disabled.token}` }), 403, 'USER_DISABLED');
       expectRefusal(await request(`${base}/v1/snapshot?entity=account`, { headers: jsonHeaders(revoked.token) }), 403, 'DEVICE_REVOKED');
+      expectRefusal(await request(`${base}/v1/directory`, { headers: jsonHeaders(revoked.token) }), 403, 'DEVICE_REVOKED');
+      expectRefusal(await request(`${base}/v1/directory`, { headers: jsonHeaders('x'.repeat(43)) }), 401, 'AUTH_FAILED');
       expectRefusal(await request(`${base}/v1/push`, { method: 'POST', headers: jsonHeaders(disabled.token), body: JSON.stringify(push([account(2)])) }), 403, 'USER_DISABLED');
       // The right token still works: the refusals above were about the credentials.
       expect((await at({ authorization: `Bearer ${rep.token}` })).status).toBe(200);
