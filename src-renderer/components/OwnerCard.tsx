@@ -25,6 +25,8 @@ export interface Reassigned {
   ownerName: string;
   /** The record leaves this device at the next sync (a rep handed it away). */
   leaves: boolean;
+  /** The "handed to" toast, replaced by the page's own once the record has left. */
+  toastId: number;
 }
 
 /**
@@ -154,8 +156,8 @@ function ReassignDialog({ record, users, me, onCancel, onDone }: ReassignDialogP
     setError(null);
     try {
       await api['record.update']({ entity: 'account', id: record.id, values: { ownerId: chosenUser.id } });
-      pushToast({ kind: 'success', message: { key: 'owner.reassigned', params: { name: title, owner: chosenUser.name } } });
-      onDone({ ownerId: chosenUser.id, ownerName: chosenUser.name, leaves });
+      const toastId = pushToast({ kind: 'success', message: { key: 'owner.reassigned', params: { name: title, owner: chosenUser.name } } });
+      onDone({ ownerId: chosenUser.id, ownerName: chosenUser.name, leaves, toastId });
     } catch (e) {
       setBusy(false);
       if (e instanceof ApiError) {

@@ -15,18 +15,21 @@ export function AccountDetailPage({ id }: { id: string }) {
   const state = useRecord('account', id);
   const navigate = useApp((s) => s.navigate);
   const pushToast = useApp((s) => s.pushToast);
+  const dismissToast = useApp((s) => s.dismissToast);
   // Handed to someone else by a rep: the next sync takes it off this device, and the page goes back to the list.
-  const [handedOver, setHandedOver] = useState<{ name: string; owner: string } | null>(null);
+  const [handedOver, setHandedOver] = useState<{ name: string; owner: string; toastId: number } | null>(null);
   const gone = state.status === 'missing';
 
   useEffect(() => {
     if (!gone || !handedOver) return;
-    pushToast({ kind: 'info', message: { key: 'owner.reassigned.gone', params: handedOver } });
+    const { name, owner, toastId } = handedOver;
+    dismissToast(toastId);
+    pushToast({ kind: 'info', message: { key: 'owner.reassigned.gone', params: { name, owner } } });
     navigate({ view: 'list', entity: 'account' }, { replace: true });
-  }, [gone, handedOver, navigate, pushToast]);
+  }, [gone, handedOver, navigate, pushToast, dismissToast]);
 
   const onReassigned = (account: RecordData, result: Reassigned) => {
-    setHandedOver(result.leaves ? { name: titleOf('account', account), owner: result.ownerName } : null);
+    setHandedOver(result.leaves ? { name: titleOf('account', account), owner: result.ownerName, toastId: result.toastId } : null);
   };
 
   return <DetailFrame entity="account" state={state}>{(account) => <AccountDetail account={account} onReassigned={(r) => onReassigned(account, r)} />}</DetailFrame>;
