@@ -93,11 +93,14 @@ export function RecordSections({ entity, record, omit = [] }: { entity: EntityNa
   );
 }
 
-/** Who owns the record, who created and last changed it and when; names from the directory. */
-export function RecordAudit({ record }: { record: RecordData }) {
+/**
+ * Who owns the record, who created and last changed it and when; names from the directory.
+ * `ownerId`: the owner to name when it is not the record's own (a contact goes with its account).
+ */
+export function RecordAudit({ record, ownerId = record.ownerId }: { record: RecordData; ownerId?: unknown }) {
   const t = useT();
   const parts = interpolate<ReactNode>(t('record.audit'), {
-    owner: <UserName key="owner" id={record.ownerId} testId="audit-owner" />,
+    owner: <UserName key="owner" id={ownerId} testId="audit-owner" />,
     createdBy: <UserName key="createdBy" id={record.createdBy} testId="audit-created-by" />,
     updatedBy: <UserName key="updatedBy" id={record.updatedBy} testId="audit-updated-by" />,
     created: typeof record.createdAt === 'number' ? formatDateTime(record.createdAt, t.locale) : '',

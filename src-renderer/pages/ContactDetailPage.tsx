@@ -55,12 +55,21 @@ function ContactDetail({ contact }: { contact: RecordData }) {
       <div className="detail-body">
         <div className="detail-main">
           <RecordSections entity="contact" record={contact} />
-          <RecordAudit record={contact} />
+          {accountId ? <ContactAudit contact={contact} accountId={accountId} /> : <RecordAudit record={contact} />}
         </div>
         <aside className="detail-side">{accountId && <ContactAccountCard accountId={accountId} />}</aside>
       </div>
     </section>
   );
+}
+
+/**
+ * A contact goes with its account: whoever owns the account is responsible for it. (A reassignment
+ * moves the contacts into the new owner's scope but leaves their own ownerId as it was.)
+ */
+function ContactAudit({ contact, accountId }: { contact: RecordData; accountId: string }) {
+  const account = useRecordOrNull(accountId);
+  return <RecordAudit record={contact} ownerId={account ? account.ownerId : contact.ownerId} />;
 }
 
 function ContactAccountCard({ accountId }: { accountId: string }) {
