@@ -72,6 +72,8 @@ function refuseNulIds(mutations: Mutation[]): void {
 
 /** Messages over the limit are answered; beyond this the socket is closed (1009) unread. */
 const WS_HARD_LIMIT = 4 * MAX_MESSAGE_BYTES;
+/** How long a new socket may wait before its hello. */
+const HELLO_TIMEOUT_MS = 15_000;
 
 /**
  * Refusals of requests Node's HTTP parser cannot read (garbage, headers over the limit): the same
@@ -255,6 +257,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     wsHandler: (socket, request) => {
       let session: Session | null = null;
+      // A socket that never says hello holds a slot for nothing: it gets a few seconds.
+      const helloTimer = setTimeout(() => {
+        if (!session) socket.close(4001, 'AUTH_FAILED');
+      }, HELLO_TIMEOUT_MS);
+      socket.once('close', () => clearTimeout(helloTimer));
       let token = '';
       let queue = Promise.resolve();
       const send = (msg: ServerMessage) => {

@@ -23,9 +23,12 @@ export async function openStore(options: StoreOptions): Promise<SqlStore> {
   if (options.pgUrl) {
     const store = new PgStore(options.pgUrl, options.pgSchema ?? null);
     try {
-      await store.init();
-      // One instance migrates at a time; the others wait and then find nothing to do.
-      await store.withLock(727_001, () => migrate(store, path.join(options.migrationsRoot, 'server-pg'), (sql) => store.exec(sql)));
+      // One instance prepares and migrates at a time (the schema too: CREATE SCHEMA IF NOT EXISTS
+      // races between instances); the others wait and then find nothing to do.
+      await store.withLock(727_001, async () => {
+        await store.init();
+        await migrate(store, path.join(options.migrationsRoot, 'server-pg'), (sql) => store.exec(sql), false);
+      });
     } catch (error) {
       await store.close();
       throw error;
@@ -35,7 +38,7 @@ export async function openStore(options: StoreOptions): Promise<SqlStore> {
   if (!options.dataDir) throw new Error('either a data folder or a PostgreSQL URL is needed');
   const store = new SqliteStore(options.dataDir);
   try {
-    await migrate(store, path.join(options.migrationsRoot, 'server-sqlite'), (sql) => store.exec(sql));
+    await migrate(store, path.join(options.migrationsRoot, 'server-sqlite'), (sql) => store.exec(sql), true);
   } catch (error) {
     await store.close();
     throw error;
@@ -48,29 +51,40 @@ export async function openStore(options: StoreOptions): Promise<SqlStore> {
  * each in schema_migrations. A database that has a migration this build does not know was written
  * by a newer server and is refused before anything touches it.
  */
-async function migrate(store: SqlStore, dir: string, exec: (sql: string) => Promise<void>): Promise<void> {
+async function migrate(store: SqlStore, dir: string, exec: (sql: string) => Promise<void>, wholeInOneTransaction: boolean): Promise<void> {
   const files = fs
     .readdirSync(dir)
     .filter((f) => /^\d{4}_.+\.sql$/.test(f))
     .sort();
-  await exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-  const applied = new Set((await store.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
-  const known = files.map((f) => Number(f.slice(0, 4)));
-  const unknown = [...applied].filter((v) => !known.includes(v));
-  if (unknown.length > 0) {
-    throw new StoreTooNewError(
-      `The server database ${store.location} has schema version ${Math.max(...unknown)}, newer than this server knows (${Math.max(0, ...known)}). Update the server.`,
-    );
-  }
-  for (const file of files) {
-    const version = Number(file.slice(0, 4));
-    if (applied.has(version)) continue;
-    const sql = fs.readFileSync(path.join(dir, file), 'utf8');
-    try {
-      await exec(`BEGIN;\n${sql}\nINSERT INTO schema_migrations (version, name, applied_at) VALUES (${version}, '${file}', ${Date.now()});\nCOMMIT;`);
-    } catch (error) {
-      await exec('ROLLBACK').catch(() => undefined);
-      throw new Error(`migration ${file} failed: ${(error as Error).message}`);
+  // SQLite has no advisory lock: the check and every migration run in one IMMEDIATE transaction,
+  // so a second process opening the same folder (serve and `user add` started together) waits
+  // for the first and then finds everything applied. PostgreSQL runs under the advisory lock.
+  if (wholeInOneTransaction) await exec('BEGIN IMMEDIATE');
+  try {
+    await exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    const applied = new Set((await store.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const known = files.map((f) => Number(f.slice(0, 4)));
+    const unknown = [...applied].filter((v) => !known.includes(v));
+    if (unknown.length > 0) {
+      throw new StoreTooNewError(
+        `The server database ${store.location} has schema version ${Math.max(...unknown)}, newer than this server knows (${Math.max(0, ...known)}). Update the server.`,
+      );
     }
+    for (const file of files) {
+      const version = Number(file.slice(0, 4));
+      if (applied.has(version)) continue;
+      const sql = fs.readFileSync(path.join(dir, file), 'utf8');
+      const record = `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${version}, '${file}', ${Date.now()});`;
+      try {
+        await exec(wholeInOneTransaction ? `${sql}\n${record}` : `BEGIN;\n${sql}\n${record}\nCOMMIT;`);
+      } catch (error) {
+        if (!wholeInOneTransaction) await exec('ROLLBACK').catch(() => undefined);
+        throw new Error(`migration ${file} failed: ${(error as Error).message}`);
+      }
+    }
+    if (wholeInOneTransaction) await exec('COMMIT');
+  } catch (error) {
+    if (wholeInOneTransaction) await exec('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }

@@ -127,7 +127,12 @@ export class PgStore implements SqlStore {
     await client.query(`LISTEN ${CHANNEL}`);
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    // Idempotent, like the SQLite store's: shutdown paths may both get here.
+    if (this.closed) return;
+    this.closed = true;
     if (this.listener) await this.listener.end().catch(() => undefined);
     await this.pool.end();
   }

@@ -165,6 +165,10 @@ export class SyncService {
 
   private async apply(q: SqlRunner, session: Session, m: Mutation, keys: Set<string>): Promise<{ result: MutationResult; cn: number }> {
     const entity = m.entity;
+    // Ids and references are keys in both stores; PostgreSQL refuses NUL in text, so say so here
+    // rather than fail the whole push.
+    const refs = [m.recordId, m.changes.ownerId, ...Object.values(m.changes).filter((v): v is string => typeof v === 'string' && v.length <= 64)];
+    if (refs.some((v) => typeof v === 'string' && v.includes('\u0000'))) throw new Rejection('VALIDATION', 'ids and references may not contain NUL characters');
     const existing = await loadRecord(q, entity, m.recordId);
     const now = this.now();
     const userId = session.user.id;
