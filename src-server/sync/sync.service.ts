@@ -268,7 +268,7 @@ export class SyncService {
           if (parent && parent.field in applied) await setParentRef(q, entity, m.recordId, parent.entity, typeof fields[parent.field] === 'string' ? (fields[parent.field] as string) : null);
           const moved = newVisKey !== existing.visKey;
           await log(cn, record, moved ? 'move' : 'update', changed, moved ? existing.visKey : null);
-          if (moved) cn = await this.moveChildren(q, record, existing.visKey, now, userId, session.deviceId, keys);
+          if (moved || 'ownerId' in applied) cn = await this.moveChildren(q, record, existing.visKey, existing.fields.ownerId, now, userId, session.deviceId, keys);
         }
         if (lost.length > 0) {
           return { result: { seq: m.seq, status: 'conflict', version, applied: applied as Record<string, string>, lost }, cn };
@@ -328,21 +328,41 @@ export class SyncService {
     return visit(record);
   }
 
-  /** A parent changed hands: its children follow it out of one scope and into another. */
-  private async moveChildren(q: SqlRunner, parent: StoredRecord, oldKey: string, now: number, userId: string, deviceId: string, keys: Set<string>): Promise<number> {
+  /**
+   * A parent changed hands: its children follow it out of one scope and into another, and those
+   * the previous owner owned pass to the new owner with it (a contact someone else added keeps
+   * its owner, but still moves with the account's visibility).
+   */
+  private async moveChildren(q: SqlRunner, parent: StoredRecord, oldKey: string, oldOwner: unknown, now: number, userId: string, deviceId: string, keys: Set<string>): Promise<number> {
     let last = parent.version;
+    const newOwner = parent.fields.ownerId;
     for (const child of visibilityChildren(parent.entity)) {
       const ids = await childIds(q, child.entity, parent.entity, parent.id);
       const kids = await loadRecords(q, child.entity, ids);
       for (const kid of kids.values()) {
-        if (kid.visKey === parent.visKey) continue;
+        const takesOwner = oldOwner !== newOwner && kid.fields.ownerId === oldOwner;
+        const moves = kid.visKey !== parent.visKey;
+        if (!moves && !takesOwner) continue;
         const cn = await nextCn(q);
-        const moved: StoredRecord = { ...kid, visKey: parent.visKey, version: cn };
+        const moved: StoredRecord = takesOwner
+          ? { ...kid, visKey: parent.visKey, version: cn, fields: { ...kid.fields, ownerId: newOwner }, fieldVersions: { ...kid.fieldVersions, ownerId: cn }, updatedAt: now, updatedBy: userId }
+          : { ...kid, visKey: parent.visKey, version: cn };
         await saveRecord(q, moved);
         keys.add(parent.visKey);
         keys.add(oldKey);
-        await logChange(q, { cn, entity: kid.entity, recordId: kid.id, kind: 'move', fields: null, visKey: parent.visKey, oldVisKey: kid.visKey, userId, deviceId, at: now });
-        last = Math.max(last, await this.moveChildren(q, moved, kid.visKey, now, userId, deviceId, keys));
+        await logChange(q, {
+          cn,
+          entity: kid.entity,
+          recordId: kid.id,
+          kind: moves ? 'move' : 'update',
+          fields: takesOwner ? ['ownerId'] : null,
+          visKey: parent.visKey,
+          oldVisKey: moves ? kid.visKey : null,
+          userId,
+          deviceId,
+          at: now,
+        });
+        last = Math.max(last, await this.moveChildren(q, moved, kid.visKey, kid.fields.ownerId, now, userId, deviceId, keys));
       }
     }
     return last;

@@ -258,8 +258,10 @@ async function run(server: DirectServer, actions: Action[], faultSeed: number): 
       const last = distinct[distinct.length - 1]!;
       if (row && row.deleted_at === null) {
         const fv = (JSON.parse(row.field_versions) as Record<string, number>)[field] ?? 0;
+        // A contact's owner also changes when its account is reassigned: the server writes that.
+        const cascaded = field === 'ownerId' && entity === 'contact';
         if (fv === last.cn) expect((JSON.parse(row.fields) as Record<string, unknown>)[field] ?? null, `${key} on the server`).toEqual(last.value ?? null);
-        else expect(fv, `${key}: written at ${fv} by a write no client saw answered`).toBeLessThan(last.cn);
+        else if (!cascaded) expect(fv, `${key}: written at ${fv} by a write no client saw answered`).toBeLessThan(last.cn);
       }
     }
     expect(typed.length).toBeGreaterThanOrEqual(0);
