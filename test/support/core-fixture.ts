@@ -20,17 +20,22 @@ export interface TestCore {
   close(): void;
 }
 
+/** Calls a core through dispatch, as every transport does, and unwraps the Result. */
+export function callThrough(core: CoreService): TestCore['call'] {
+  return async (method, input) => {
+    const reply = await dispatch(core.handlers, method, input);
+    if (!reply.ok) throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { info: reply.error });
+    return reply.value as never;
+  };
+}
+
 export function openTestCore(options: { dir?: string; seedDemo?: boolean } = {}): TestCore {
   const dir = options.dir ?? tempDir();
   const core = new CoreService({ dataDir: dir, migrationsDir: MIGRATIONS_DIR, seedDemo: options.seedDemo ?? false, osLocale: 'zh-CN', appVersion: '0.0.0-test' });
   return {
     core,
     dir,
-    async call(method, input) {
-      const reply = await dispatch(core.handlers, method, input);
-      if (!reply.ok) throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { info: reply.error });
-      return reply.value as never;
-    },
+    call: callThrough(core),
     close() {
       core.close();
       if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });

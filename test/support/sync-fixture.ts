@@ -6,11 +6,10 @@ import pg from 'pg';
 import { startServer, type RunningServer } from '../../src-server/server';
 import type { Role } from '../../src-server/auth/user.repository';
 import { CoreService } from '../../src-main/core/core.service';
-import { dispatch } from '../../src-main/core/dispatch';
 import type { SyncConnector } from '../../src-main/core/sync/sync-connection';
 import { WsConnector } from '../../src-main/core/sync/ws-connector';
 import type { Method, MethodInput, MethodOutput } from '../../src-shared/api/client-api.contract';
-import { MIGRATIONS_DIR, tempDir } from './core-fixture';
+import { MIGRATIONS_DIR, callThrough, tempDir } from './core-fixture';
 
 export const MIGRATIONS_ROOT = fileURLToPath(new URL('../../migrations', import.meta.url));
 export const PG_URL = process.env.CRM_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -104,11 +103,7 @@ export function openTestClient(
   return {
     core,
     dir,
-    async call(method, input) {
-      const reply = await dispatch(core.handlers, method, input);
-      if (!reply.ok) throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), { info: reply.error });
-      return reply.value as never;
-    },
+    call: callThrough(core),
     close() {
       core.close();
       if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
