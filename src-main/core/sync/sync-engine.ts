@@ -391,37 +391,45 @@ export class SyncEngine {
   private async firstSync(conn: SyncConnection): Promise<void> {
     let progress = this.snapshotProgress();
     const sqlite = this.deps.sqlite;
-    for (let i = progress ? entityNames.indexOf(progress.entity) : 0; i < entityNames.length; i++) {
+    const limit = this.deps.snapshotPage ?? SNAPSHOT_PAGE;
+    // The next page is asked for before this one is applied, so the server reads and encodes it
+    // (and the network carries it) while the replica writes this one. Its failure is seen when it
+    // is awaited, after this page is stored; a request never awaited (this page failed) is ignored.
+    const ask = (i: number, after: string) => {
+      const page = conn.snapshot(entityNames[i] as EntityName, after, limit);
+      page.catch(() => undefined);
+      return { i, after, page };
+    };
+    const start = progress ? entityNames.indexOf(progress.entity) : 0;
+    let request = start < entityNames.length ? ask(start, progress?.after ?? '') : null;
+    while (request) {
+      const { i, after } = request;
       const entity = entityNames[i] as EntityName;
-      let after = progress && progress.entity === entity ? progress.after : '';
-      for (;;) {
-        const started = this.now();
-        const before = conn.bytes.received;
-        const page = await conn.snapshot(entity, after, this.deps.snapshotPage ?? SNAPSHOT_PAGE);
-        const asOf = progress?.asOf ?? page.asOf;
-        const received = (progress?.received ?? 0) + page.rows.length;
-        const total = after === '' && page.total !== null ? (progress?.total ?? 0) + page.total : (progress?.total ?? null);
-        const next: SnapshotProgress = { asOf, entity, after: page.next ?? '', received, total };
-        const last = page.next === null && i === entityNames.length - 1;
-        this.apply.applySnapshotPage(entity, page, () => {
-          if (page.next === null) {
-            const following = entityNames[i + 1];
-            next.entity = following ?? entity;
-            next.after = '';
-          }
-          writeMeta(sqlite, 'sync.snapshot', JSON.stringify(next));
-          if (last) {
-            writeMeta(sqlite, 'sync.cursor', String(asOf));
-            writeMeta(sqlite, 'sync.snapshotDone', '1');
-          }
-        });
-        progress = next;
-        this.initial = { received, total };
-        this.logEntry('snapshot', true, `${entity}: ${page.rows.length} records`, this.now() - started, conn.bytes.received - before);
-        this.deps.onStatus(this.status());
-        if (page.next === null) break;
-        after = page.next;
-      }
+      const started = this.now();
+      const before = conn.bytes.received;
+      const page = await request.page;
+      request = page.next !== null ? ask(i, page.next) : i + 1 < entityNames.length ? ask(i + 1, '') : null;
+      const asOf = progress?.asOf ?? page.asOf;
+      const received = (progress?.received ?? 0) + page.rows.length;
+      const total = after === '' && page.total !== null ? (progress?.total ?? 0) + page.total : (progress?.total ?? null);
+      const next: SnapshotProgress = { asOf, entity, after: page.next ?? '', received, total };
+      const last = page.next === null && i === entityNames.length - 1;
+      this.apply.applySnapshotPage(entity, page, () => {
+        if (page.next === null) {
+          const following = entityNames[i + 1];
+          next.entity = following ?? entity;
+          next.after = '';
+        }
+        writeMeta(sqlite, 'sync.snapshot', JSON.stringify(next));
+        if (last) {
+          writeMeta(sqlite, 'sync.cursor', String(asOf));
+          writeMeta(sqlite, 'sync.snapshotDone', '1');
+        }
+      });
+      progress = next;
+      this.initial = { received, total };
+      this.logEntry('snapshot', true, `${entity}: ${page.rows.length} records`, this.now() - started, conn.bytes.received - before);
+      this.deps.onStatus(this.status());
     }
     if (!this.snapshotDone()) {
       // Nothing to fetch at all (no entity pages): start from the server's head.
