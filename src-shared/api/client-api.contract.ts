@@ -106,6 +106,12 @@ export const syncStatus = z.object({
   server: z.string().nullable().default(null),
   /** First sync progress: records received so far and the server's estimate of the total. */
   initial: z.object({ received: z.number().int(), total: z.number().int().nullable() }).nullable().default(null),
+  /**
+   * Search entries still being built after a first sync (the records are stored; search finds
+   * those indexed so far): entries made and records in all; null or absent when search covers
+   * everything.
+   */
+  searchIndex: z.object({ indexed: z.number().int(), total: z.number().int() }).nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;
 

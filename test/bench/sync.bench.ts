@@ -94,6 +94,8 @@ interface FirstSync {
   pages: number;
   /** When the last record arrived in the replica (before the cycle's push / pull). */
   recordsMs: number | null;
+  /** When search covered every record (the engine builds search entries after the snapshot). */
+  searchMs: number;
 }
 
 /** Signs a fresh client in and times its first sync cycle (snapshot pages, then push and pull). */
@@ -101,6 +103,9 @@ async function firstSync(client: TestClient, server: string): Promise<FirstSync>
   const t0 = performance.now();
   await signedIn(client, server);
   const loginMs = performance.now() - t0;
+  // Signing in starts the app's engine, which would run the first sync from a timer: stopped, so
+  // the cycle below is the only one (the live part starts the engines again).
+  client.core.sync.stop();
   let pages = 0;
   let recordsMs: number | null = null;
   let started = 0;
@@ -116,7 +121,11 @@ async function firstSync(client: TestClient, server: string): Promise<FirstSync>
   await client.core.sync.syncNow();
   const ms = performance.now() - started;
   off();
-  return { ms, loginMs, pages, recordsMs };
+  await waitFor(() => !client.core.sync.status().searchIndex, 'the search index after the first sync', 600_000);
+  const searchMs = performance.now() - started;
+  const hits = await client.call('search.global', { q: '有限公司', limit: 5 });
+  if (hits.hits.length === 0) throw new Error('search finds nothing after the first sync');
+  return { ms, loginMs, pages, recordsMs, searchMs };
 }
 
 /** The floor: the same rows, plain better-sqlite3, one transaction, one prepared statement per table. */
@@ -267,7 +276,9 @@ async function main() {
     console.log('\n--- results ---');
     console.log(`floor (plain better-sqlite3 insert of the same ${floors[0]!.rows} rows, same replica schema): ${floors.map((f) => sec(f.ms)).join(', ')}; best ${sec(bestFloor)}`);
     for (const [i, f] of first.entries()) {
-      console.log(`first sync ${i === 0 ? 'A' : 'B'}: ${sec(f.ms)}  ${(f.ms / bestFloor).toFixed(2)}× floor  (records in: ${f.recordsMs === null ? '—' : sec(f.recordsMs)}; sign-in ${f.loginMs.toFixed(0)} ms, not included)`);
+      console.log(
+        `first sync ${i === 0 ? 'A' : 'B'}: ${sec(f.ms)}  ${(f.ms / bestFloor).toFixed(2)}× floor  (records in: ${f.recordsMs === null ? '—' : sec(f.recordsMs)}; search covers all: ${sec(f.searchMs)} = ${(f.searchMs / bestFloor).toFixed(2)}× floor; sign-in ${f.loginMs.toFixed(0)} ms, not included)`,
+      );
     }
     const ratio = bestFirst / bestFloor;
     console.log(`1. first sync, best of ${first.length}: ${sec(bestFirst)} = ${ratio.toFixed(2)}× floor  targets ≤ ${TARGET_FIRST_RATIO.toFixed(1)}× ${verdict(ratio <= TARGET_FIRST_RATIO)}, ≤ ${sec(TARGET_FIRST_MS)} ${verdict(bestFirst <= TARGET_FIRST_MS)}`);

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordData } from '../../../src-shared/api/client-api.contract';
 import { entities, isEntityName, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
 import type { Change, MutationResult, SnapshotPage } from '../../../src-shared/sync/protocol.contract';
-import { tableColumns } from '../db/schema';
+import { tableColumns, updatedAtIndexName } from '../db/schema';
 import type { OutboxEntry } from '../outbox/outbox.repository';
 import type { RecordRepository } from '../records/record.repository';
 import type { ConflictRepository } from './conflict.repository';
@@ -423,13 +423,64 @@ export class ReplicaSync {
           this.records.search.put(entity, row);
           continue;
         }
+        // Without its search entry: the engine builds those after the snapshot (indexMissing).
         plan.insert.run(plan.params(values));
-        // Not in the replica, so not in the search index either: no lookup of an old entry.
-        this.records.search.putNew(entity, rowOf(values));
       }
       storeProgress();
     })();
     return page.rows.length;
+  }
+
+  /**
+   * Search entries for live records that have none (the first sync stores records without them):
+   * walks each entity by rowid from `from` (advanced in place), indexing up to `limit` records in
+   * one transaction. `scanned`: every entity was walked to its end.
+   */
+  indexMissing(from: Map<EntityName, number>, limit: number): { indexed: number; scanned: boolean } {
+    let indexed = 0;
+    let scanned = true;
+    this.sqlite.transaction(() => {
+      for (const entity of Object.keys(entities) as EntityName[]) {
+        const want = limit - indexed;
+        if (want <= 0) {
+          scanned = false;
+          break;
+        }
+        const def = entities[entity];
+        const defs = this.fieldsOf.get(entity) ?? {};
+        // Only what the search text is made of: the id, the title and the searchable fields.
+        const cols = Object.entries(tableColumns(entity)).filter(([key]) => key === 'id' || key === def.titleField || defs[key]?.search);
+        const rows = this.prepare(
+          `SELECT rowid AS "rowid:", ${cols.map(([, c]) => `"${c.name}"`).join(', ')} FROM ${def.table} t WHERE rowid > ? AND deleted_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM search_doc d WHERE d.entity = ? AND d.record_id = t.id) ORDER BY rowid LIMIT ?`,
+        ).all(from.get(entity) ?? 0, entity, want) as Record<string, unknown>[];
+        for (const raw of rows) {
+          const record: Record<string, unknown> = {};
+          for (const [key, col] of cols) {
+            const v = raw[col.name];
+            record[key] = defs[key]?.kind === 'tags' && typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
+          }
+          this.records.search.putNew(entity, record as Record<string, unknown> & { id: string });
+        }
+        indexed += rows.length;
+        if (rows.length > 0) from.set(entity, Number(rows[rows.length - 1]!['rowid:']));
+        if (rows.length === want) {
+          scanned = false;
+          break;
+        }
+      }
+    })();
+    return { indexed, scanned };
+  }
+
+  /** Live records and search entries in the replica: equal when search covers every record. */
+  searchCoverage(): { live: number; indexed: number } {
+    let live = 0;
+    for (const def of Object.values(entities)) {
+      live += (this.prepare(`SELECT count(*) AS n FROM ${def.table} INDEXED BY ${updatedAtIndexName(def)} WHERE deleted_at IS NULL`).get() as { n: number }).n;
+    }
+    const indexed = (this.prepare('SELECT count(*) AS n FROM search_doc').get() as { n: number }).n;
+    return { live, indexed };
   }
 
   /**
