@@ -198,8 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const session = await authenticate(request);
     const q = parse(snapshotQuery, request.query);
     refuseNul('after', q.after);
-    const page = await sync.snapshot(session, q.entity, q.after, q.limit);
-    const json = JSON.stringify(page);
+    const json = await sync.snapshotJson(session, q.entity, q.after, q.limit);
     // Snapshots are large and repetitive: gzip at a fast level (the first sync is CPU-bound).
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
       return reply.header('content-type', 'application/json').header('content-encoding', 'gzip').send(zlib.gzipSync(json, { level: 1 }));

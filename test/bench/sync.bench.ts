@@ -219,9 +219,14 @@ async function main() {
       const pending = a.core.sync.status().pending;
       if (pending !== EDITS) throw new Error(`expected ${EDITS} pending edits, found ${pending}`);
       const t1 = performance.now();
+      const cycleFrom = Date.now();
       await a.core.sync.syncNow();
       pushTimes.push(performance.now() - t1);
+      // Where the cycle went, from the engine's own sync log (newest first).
+      const steps = (await a.call('sync.log', { limit: 50 })).entries.filter((e) => e.at >= cycleFrom).reverse();
+      console.log(`   cycle steps: ${steps.map((e) => `${e.kind} ${e.ms === null ? '' : `${e.ms} ms`}${e.bytes === null ? '' : ` ${e.bytes} B`}`).join('; ')}`);
       if (a.core.sync.status().pending !== 0) throw new Error('edits left in the outbox after the cycle');
+      console.log(`offline edits, round ${round + 1}: ${EDITS} edits made in ${editTimes[round]!.toFixed(0)} ms, pushed and acknowledged in one cycle of ${pushTimes[round]!.toFixed(0)} ms`);
     }
 
     // 3 + 4. Both devices live; edits on A, each timed to B's 'changed' event; A's frames counted.

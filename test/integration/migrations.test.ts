@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openReplica, readJournal } from '../../src-main/core/db/replica';
+import { deferIndexes, openReplica, readJournal, readMeta, restoreDeferredIndexes } from '../../src-main/core/db/replica';
 import { entities } from '../../src-shared/entities/index';
 import { CrmError } from '../../src-shared/result';
 import { MIGRATIONS_DIR, openTestCore, tempDir } from '../support/core-fixture';
@@ -127,6 +127,29 @@ describe('client migrations', () => {
       expect(t.core.replica.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       t.close();
+    }
+  });
+
+  it('builds indexes a bulk load deferred when the process ended before it could (next open)', () => {
+    const dir = tempDir('crm-deferred-');
+    const file = path.join(dir, 'replica.db');
+    const names = (sqlite: Database.Database) =>
+      (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('accounts', 'contacts') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    try {
+      const first = openReplica(file, MIGRATIONS_DIR, '0.1.0');
+      const migrated = names(first.sqlite);
+      expect(migrated.length).toBeGreaterThan(10);
+      expect(deferIndexes(first.sqlite, ['accounts', 'contacts'])).toBe(migrated.length);
+      expect(names(first.sqlite)).toEqual([]);
+      // The process ends here: no restore.
+      first.sqlite.close();
+      const again = openReplica(file, MIGRATIONS_DIR, '0.1.0');
+      expect(names(again.sqlite)).toEqual(migrated);
+      expect(readMeta(again.sqlite, 'replica.deferredIndexes')).toBeNull();
+      expect(restoreDeferredIndexes(again.sqlite)).toBe(0);
+      again.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

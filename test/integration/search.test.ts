@@ -78,4 +78,30 @@ describe('global search', () => {
     expect(await ids('')).toEqual([]);
     expect(await ids('  ,。!')).toEqual([]);
   });
+
+  it('keeps an entry whose text did not change, and purges replaced entries in batches', async () => {
+    const sqlite = t.core.replica.sqlite;
+    const docOf = (id: string) => (sqlite.prepare('SELECT doc_id FROM search_doc WHERE record_id = ?').get(id) as { doc_id: number }).doc_id;
+    const dead = () => (sqlite.prepare('SELECT count(*) AS n FROM search_dead').get() as { n: number }).n;
+    const acc = (await t.call('record.create', { entity: 'account', values: { name: '宁波港口物流有限公司', phone: '0574-86001234' } })).id;
+    const first = docOf(acc);
+    // Level is not searchable: same text, same entry.
+    await t.call('record.update', { entity: 'account', id: acc, values: { level: 'A' } });
+    expect(docOf(acc)).toBe(first);
+    // A new phone is: a new entry; the old one is out of search at once, its FTS row waits.
+    const before = dead();
+    await t.call('record.update', { entity: 'account', id: acc, values: { phone: '0574-86009999' } });
+    expect(docOf(acc)).not.toBe(first);
+    expect(dead()).toBe(before + 1);
+    expect(await ids('86009999')).toContain(acc);
+    expect(await ids('86001234')).not.toContain(acc);
+    // Enough replaced entries and they are deleted together; search stays right throughout.
+    for (let i = 0; i < 520; i++) await t.call('record.update', { entity: 'account', id: acc, values: { phone: `0574-8${String(i).padStart(7, '0')}` } });
+    expect(dead()).toBeLessThan(500);
+    const fts = (sqlite.prepare('SELECT count(*) AS n FROM search_fts').get() as { n: number }).n;
+    const docs = (sqlite.prepare('SELECT count(*) AS n FROM search_doc').get() as { n: number }).n;
+    expect(fts).toBe(docs + dead());
+    expect(await ids('80000519')).toEqual([acc]);
+    expect(await ids('80000518')).toEqual([]);
+  });
 });

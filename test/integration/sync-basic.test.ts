@@ -45,6 +45,29 @@ for (const kind of stores) {
       expect(hits.hits.map((h) => h.title)).toContain('张伟');
     });
 
+    it('a first sync carries every kind of value exactly as the server holds it', async () => {
+      server = await startTestServer(kind);
+      await server.addUser('wang', 'sales_rep');
+      await server.addUser('boss', 'sales_manager');
+      const rep = await client('wang');
+      const acc = await rep.call('record.create', {
+        entity: 'account',
+        values: { name: '上海 "引号" \\ 反斜杠\n第二行', tags: ['重点', 'vip'], level: 'A', nextFollowUpAt: 1_790_000_000_123, notes: 'emoji 🚀 and \u0001 control' },
+      });
+      const con = await rep.call('record.create', { entity: 'contact', values: { accountId: acc.id, name: '李雷', isPrimary: true, birthday: '1990-02-28', email: null } });
+      await rep.call('sync.now', {});
+      // The manager signs in afterwards: both records come in snapshot pages.
+      const boss = await client('boss');
+      await boss.call('sync.now', {});
+      for (const [entity, id] of [['account', acc.id], ['contact', con.id]] as const) {
+        const mine = await rep.call('record.get', { entity, id });
+        const theirs = await boss.call('record.get', { entity, id });
+        expect(theirs).toEqual(mine);
+      }
+      expect(await boss.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ tags: ['重点', 'vip'], nextFollowUpAt: 1_790_000_000_123, customerNo: 'C-000001' });
+      expect(await boss.call('record.get', { entity: 'contact', id: con.id })).toMatchObject({ isPrimary: true, birthday: '1990-02-28', email: null });
+    });
+
     it('concurrent edits of different fields both survive; the same field goes to the loser inbox', async () => {
       server = await startTestServer(kind);
       await server.addUser('wang', 'sales_rep');

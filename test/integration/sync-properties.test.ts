@@ -5,6 +5,11 @@ import { sessionFor } from '../../src-server/sync/sync.service';
 import { WsConnector } from '../../src-main/core/sync/ws-connector';
 import { DirectConnector, DirectServer, type Fault } from '../support/direct-connector';
 import { openTestClient, startTestServer, type TestClient, type TestServer } from '../support/sync-fixture';
+import { readMeta } from '../../src-main/core/db/replica';
+
+function tableIndexes(c: TestClient): string[] {
+  return (c.core.replica.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('accounts', 'contacts') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+}
 
 /** Resolves with the first core event that `match` accepts, or fails after `ms`. */
 function nextEvent(c: TestClient, match: (e: CoreEvent) => boolean, ms = 5000): Promise<CoreEvent> {
@@ -101,15 +106,24 @@ describe('sync properties (ARCHITECTURE.md)', () => {
       const snapshot = conn.snapshot.bind(conn);
       conn.snapshot = async (entity, after, limit) => {
         afters.push(`${entity}:${after}`);
+        // While pages are stored the tables' secondary indexes are deferred (built after the last).
+        if (snapshots === 2) duringSnapshot = tableIndexes(c);
         if (++snapshots === 4) throw new (await import('../../src-main/core/sync/sync-connection')).SyncFailure('NETWORK', 'simulated: cut mid-snapshot');
         return snapshot(entity, after, limit);
       };
       return conn;
     };
+    let duringSnapshot: string[] = [];
     const c = openTestClient({ connector, snapshotPage: 100 });
     clients.push(c);
+    const migrated = tableIndexes(c);
+    expect(migrated).toContain('accounts_name_idx');
     await c.call('sync.login', { server: 'direct', username: 'boss', password: 'x' });
     await expect(c.core.sync.syncNow()).rejects.toThrow(/cut mid-snapshot/);
+    expect(duringSnapshot.filter((name) => !name.startsWith('sqlite_autoindex'))).toEqual([]);
+    // Cut short, the replica gets its indexes back at once (it keeps working offline).
+    expect(tableIndexes(c)).toEqual(migrated);
+    expect(readMeta(c.core.replica.sqlite, 'replica.deferredIndexes')).toBeNull();
     expect(c.core.replica.sqlite.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 300 });
     expect(c.core.sync.status().initial).toMatchObject({ received: 300, total: 450 });
     await c.core.sync.syncNow();
@@ -118,6 +132,9 @@ describe('sync properties (ARCHITECTURE.md)', () => {
     expect(afters.filter((a) => a === 'account:')).toHaveLength(1);
     expect(afters[4]).toBe(afters[3]);
     expect(c.core.sync.cursor()).toBe(await direct.sync.head());
+    expect(tableIndexes(c)).toEqual(migrated);
+    // And the planner has statistics for them (sampled ANALYZE after the bulk load).
+    expect(c.core.replica.sqlite.prepare("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'accounts'").get()).not.toEqual({ n: 0 });
   });
 
   it('3 server order: clients whose clocks are days apart still converge, and the order is the server order', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientMessage, MAX_PUSH_MUTATIONS, serverMessage } from '../../src-shared/sync/protocol.contract';
+import { clientMessage, MAX_PUSH_MUTATIONS, parseSnapshotPage, serverMessage } from '../../src-shared/sync/protocol.contract';
 
 /** The examples in docs/sync-protocol.md, checked against the schemas both sides will use. */
 describe('sync protocol messages', () => {
@@ -65,5 +65,22 @@ describe('sync error messages', () => {
       expect(isMessageKey(key), key).toBe(true);
       expect(translate('zh-CN', key)).not.toBe(translate('en', key));
     }
+  });
+});
+
+describe('parseSnapshotPage', () => {
+  const page = { asOf: 7, columns: ['id', 'version', 'name'], rows: [['a', 1, '甲'], ['b', 2, null]], next: 'b', total: 2 };
+  it('accepts a page whose rows are as wide as its columns, without copying them', () => {
+    const parsed = parseSnapshotPage(page);
+    expect(parsed).toEqual(page);
+    expect(parsed?.rows).toBe(page.rows);
+  });
+  it('refuses a short row, a row that is not an array, and a broken envelope', () => {
+    expect(parseSnapshotPage({ ...page, rows: [['a', 1]] })).toBeNull();
+    expect(parseSnapshotPage({ ...page, rows: [{ id: 'a' }] })).toBeNull();
+    expect(parseSnapshotPage({ ...page, rows: 'x' })).toBeNull();
+    expect(parseSnapshotPage({ ...page, asOf: 'x' })).toBeNull();
+    expect(parseSnapshotPage({ ...page, columns: [1, 2, 3] })).toBeNull();
+    expect(parseSnapshotPage(null)).toBeNull();
   });
 });

@@ -63,6 +63,9 @@ export function openReplica(file: string, migrationsDir: string, appVersion: str
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -32000');
+    // A first sync that ended part-way left its tables without their secondary indexes: put them
+    // back before anything (a migration, a query) relies on them.
+    restoreDeferredIndexes(sqlite);
     const db = drizzle(sqlite);
     migrate(db, { migrationsFolder: migrationsDir });
     sqlite.pragma(`user_version = ${known}`);
@@ -116,4 +119,43 @@ export function writeMeta(sqlite: Database.Database, key: string, value: string)
   const stmts = metaFor(sqlite);
   if (!stmts) throw new Error('replica_meta is missing: the replica was not migrated');
   stmts.write.run(key, value);
+}
+
+const DEFERRED_INDEXES = 'replica.deferredIndexes';
+
+/**
+ * Drops the secondary (non-unique) indexes of `tables` for a bulk load, keeping their definitions
+ * in replica_meta so that restoreDeferredIndexes (or the next open, after a crash) builds them
+ * again. Building an index once over sorted rows costs a fraction of keeping a dozen of them up to
+ * date row by row, which is most of what inserting 300,000 records costs. Returns how many.
+ */
+export function deferIndexes(sqlite: Database.Database, tables: string[]): number {
+  const list = tables.map(() => '?').join(', ');
+  return sqlite.transaction(() => {
+    const owed = JSON.parse(readMeta(sqlite, DEFERRED_INDEXES) ?? '[]') as { name: string; sql: string }[];
+    const found = sqlite
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${list}) AND sql NOT LIKE 'CREATE UNIQUE%'`)
+      .all(...tables) as { name: string; sql: string }[];
+    for (const index of found) sqlite.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
+    writeMeta(sqlite, DEFERRED_INDEXES, JSON.stringify([...owed, ...found]));
+    return found.length;
+  })();
+}
+
+/** Builds the indexes deferIndexes dropped (none owed: nothing to do). Returns how many. */
+export function restoreDeferredIndexes(sqlite: Database.Database): number {
+  const raw = readMeta(sqlite, DEFERRED_INDEXES);
+  if (raw === null) return 0;
+  const owed = JSON.parse(raw) as { name: string; sql: string }[];
+  return sqlite.transaction(() => {
+    const exists = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?");
+    let built = 0;
+    for (const index of owed) {
+      if (exists.get(index.name) !== undefined) continue;
+      sqlite.exec(index.sql);
+      built++;
+    }
+    sqlite.prepare('DELETE FROM replica_meta WHERE key = ?').run(DEFERRED_INDEXES);
+    return built;
+  })();
 }

@@ -185,6 +185,21 @@ export const searchDocs = sqliteTable(
     docId: integer('doc_id').primaryKey(),
     entity: text('entity').notNull(),
     recordId: text('record_id').notNull(),
+    /**
+     * A hash of the entry's text: a record written again with the same searchable text (a push
+     * acknowledged, one's own change pulled back, an edit of a field search does not cover) keeps
+     * its entry, since replacing an FTS5 entry costs more than the rest of such a write. Null:
+     * unknown (entries from before it existed), replaced at the next write.
+     */
+    textHash: integer('text_hash'),
   },
   (t) => [index('search_doc_record_idx').on(t.entity, t.recordId)],
 );
+
+/**
+ * Search entries taken out of search (their search_doc row is gone) whose FTS5 rows are deleted
+ * in batches: see SearchIndex.retire.
+ */
+export const searchDead = sqliteTable('search_dead', {
+  docId: integer('doc_id').primaryKey(),
+});

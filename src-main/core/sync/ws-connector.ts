@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { gunzipSync } from 'node:zlib';
-import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, directoryResponse, errorBody, loginResponse, serverMessage, snapshotPage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
+import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, directoryResponse, errorBody, loginResponse, parseSnapshotPage, serverMessage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
 import { connectionErrorCodes, type ConnectionErrorCode } from '../../../src-shared/sync/protocol.contract';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from './sync-connection';
 
@@ -139,9 +139,9 @@ export class WsConnector implements SyncConnector {
           const raw = Buffer.from(await res.arrayBuffer());
           bytes.received += raw.length;
           const text = res.headers.get('content-encoding') === 'gzip' && raw[0] === 0x1f ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-          const parsed = snapshotPage.safeParse(JSON.parse(text));
-          if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'malformed snapshot page');
-          return parsed.data;
+          const page = parseSnapshotPage(JSON.parse(text));
+          if (!page) throw new SyncFailure('BAD_REQUEST', 'malformed snapshot page');
+          return page;
         },
         async directory() {
           const res = await request(new URL(`${httpBase}/v1/directory`), { headers: { authorization: `Bearer ${token}`, ...versionHeaders, 'x-crm-schema': String(schema) } });
