@@ -516,6 +516,7 @@ export class SyncEngine {
           pass = 0;
         }
         progress.indexed = Math.min(progress.indexed + indexed, progress.total);
+        search.bulkProgress(progress.indexed);
         this.indexing = { ...progress };
         this.deps.onStatus(this.status());
         if (live) {
