@@ -16,6 +16,7 @@ import { AccountDetailPage } from './pages/AccountDetailPage';
 import { ConflictInboxPage } from './pages/ConflictInboxPage';
 import { ContactDetailPage } from './pages/ContactDetailPage';
 import { LoginScreen } from './pages/LoginPage';
+import { RecordDetailPage } from './pages/RecordDetailPage';
 import { RecordListPage } from './pages/RecordListPage';
 import { reportError, useApp } from './state/app.store';
 import { loadDirectory } from './state/directory.store';
@@ -175,7 +176,8 @@ function Shell() {
   if (route.view === 'conflicts') page = <ConflictInboxPage />;
   else if (route.view === 'list') page = <RecordListPage key={route.entity} entity={route.entity} />;
   else if (route.entity === 'account') page = <AccountDetailPage key={route.id} id={route.id} />;
-  else page = <ContactDetailPage key={route.id} id={route.id} />;
+  else if (route.entity === 'contact') page = <ContactDetailPage key={route.id} id={route.id} />;
+  else page = <RecordDetailPage key={`${route.entity}:${route.id}`} entity={route.entity} id={route.id} />;
 
   return (
     <div className="app">

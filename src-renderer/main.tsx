@@ -8,6 +8,7 @@ import './styles/detail.css';
 import './styles/form.css';
 import './styles/overlays.css';
 import './styles/sync.css';
+import './styles/sales.css';
 
 const root = document.getElementById('root');
 if (root) {

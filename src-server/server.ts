@@ -5,6 +5,7 @@ import { UserRepository } from './auth/user.repository';
 import { buildApp } from './http/app';
 import { openStore, type StoreOptions } from './store/open-store';
 import type { SqlStore } from './store/sql-store';
+import { ensureDefaultStages } from './sales/default-stages';
 import { SyncService } from './sync/sync.service';
 
 export interface ServerOptions extends StoreOptions {
@@ -31,6 +32,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = await openStore(options);
   const users = new UserRepository(store);
   const sync = new SyncService(store);
+  try {
+    await ensureDefaultStages(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const https = options.certFile && options.keyFile ? { cert: fs.readFileSync(options.certFile), key: fs.readFileSync(options.keyFile) } : undefined;
   let app: FastifyInstance;
   try {

@@ -11,7 +11,7 @@ function iso(ms: number | null | undefined): string {
 
 function valueText(entity: EntityName, field: string, value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map(String).join(', ');
+  if (Array.isArray(value)) return value.some((v) => typeof v === 'object' && v !== null) ? JSON.stringify(value) : value.map(String).join(', ');
   if (typeof value === 'number' && (SYSTEM_TIMES.has(field) || fieldDef(entity, field)?.kind === 'datetime')) return iso(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);

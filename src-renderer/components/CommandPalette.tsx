@@ -1,17 +1,19 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchHit } from '../../src-shared/api/client-api.contract';
 import { api } from '../api/client';
+import { hitSubtitles } from '../api/hit-subtitles';
 import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
-import { Icon } from './icons';
+import { Icon, entityIcon } from './icons';
 
 /** Keystrokes are collected this long before asking: fast typists send one query, not five. */
 const SEARCH_DEBOUNCE_MS = 120;
 
 /**
- * Global search (Ctrl/Cmd+K): accounts and contacts by name, phone (any part of the number, such
- * as its last four digits), e-mail or the account of a contact. Arrow keys move, Enter opens.
+ * Global search (Ctrl/Cmd+K): accounts, contacts and leads by name, phone (any part of the number,
+ * such as its last four digits) or e-mail, a contact by its account, deals, quotes, orders and
+ * contracts by name or number. Arrow keys move, Enter opens.
  */
 export function CommandPalette() {
   const t = useT();
@@ -24,6 +26,19 @@ export function CommandPalette() {
   const [searchedFor, setSearchedFor] = useState('');
   const seq = useRef(0);
   const listRef = useRef<HTMLUListElement>(null);
+  const [subtitles, setSubtitles] = useState<ReadonlyMap<string, string>>(new Map());
+
+  // The index keeps a deal's account id and an amount in fen: the list shows them as the pages do.
+  useEffect(() => {
+    if (hits.length === 0) return;
+    let cancelled = false;
+    hitSubtitles(hits, t)
+      .then((found) => !cancelled && setSubtitles(found))
+      .catch(reportError);
+    return () => {
+      cancelled = true;
+    };
+  }, [hits, t]);
 
   const changeQuery = (value: string) => {
     setQuery(value);
@@ -105,28 +120,31 @@ export function CommandPalette() {
           <kbd>Esc</kbd>
         </div>
         <ul className="palette-results" id="palette-results" role="listbox" ref={listRef}>
-          {hits.map((hit, i) => (
-            <li
-              key={`${hit.entity}:${hit.id}`}
-              id={`palette-hit-${i}`}
-              role="option"
-              aria-selected={i === active}
-              className={`palette-hit${i === active ? ' is-active' : ''}`}
-              onMouseMove={() => setActive(i)}
-              onClick={() => open(hit)}
-              data-testid="palette-hit"
-              data-entity={hit.entity}
-            >
-              <span className={`palette-hit-icon palette-hit-${hit.entity}`} aria-hidden="true">
-                <Icon name={hit.entity === 'account' ? 'accounts' : 'contacts'} />
-              </span>
-              <span className="palette-hit-text">
-                <span className="palette-hit-title">{hit.title}</span>
-                {hit.subtitle && <span className="palette-hit-subtitle">{hit.subtitle}</span>}
-              </span>
-              <span className="palette-hit-kind">{t(entityText[hit.entity].kind)}</span>
-            </li>
-          ))}
+          {hits.map((hit, i) => {
+            const subtitle = subtitles.get(`${hit.entity}:${hit.id}`) ?? hit.subtitle;
+            return (
+              <li
+                key={`${hit.entity}:${hit.id}`}
+                id={`palette-hit-${i}`}
+                role="option"
+                aria-selected={i === active}
+                className={`palette-hit${i === active ? ' is-active' : ''}`}
+                onMouseMove={() => setActive(i)}
+                onClick={() => open(hit)}
+                data-testid="palette-hit"
+                data-entity={hit.entity}
+              >
+                <span className={`palette-hit-icon palette-hit-${hit.entity}`} aria-hidden="true">
+                  <Icon name={entityIcon[hit.entity]} />
+                </span>
+                <span className="palette-hit-text">
+                  <span className="palette-hit-title">{hit.title}</span>
+                  {subtitle && <span className="palette-hit-subtitle">{subtitle}</span>}
+                </span>
+                <span className="palette-hit-kind">{t(entityText[hit.entity].kind)}</span>
+              </li>
+            );
+          })}
         </ul>
         {q === '' && <div className="palette-hint">{t('search.hint')}</div>}
         {q !== '' && !searching && searchedFor === q && hits.length === 0 && (

@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { ApiError } from '../../src-shared/api/api-client';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
+import type { EntityName } from '../../src-shared/entities/index';
+import type { MessageKey } from '../../src-shared/i18n/index';
 import { errorMessageKey } from '../../src-shared/result';
 import { api } from '../api/client';
 import { useT } from '../i18n/use-t';
@@ -29,11 +31,49 @@ export interface Reassigned {
   toastId: number;
 }
 
+/** The sentences of the reassign dialog: an account's name its contacts; other records speak of themselves. */
+interface ReassignText {
+  hint: MessageKey;
+  title: MessageKey;
+  subtitle: MessageKey;
+  leaves: MessageKey;
+  stays: MessageKey;
+  done: MessageKey;
+}
+const accountText: ReassignText = {
+  hint: 'owner.reassign.hint',
+  title: 'owner.reassign.title',
+  subtitle: 'owner.reassign.subtitle',
+  leaves: 'owner.reassign.leaves',
+  stays: 'owner.reassign.stays',
+  done: 'owner.reassigned',
+};
+const recordText: ReassignText = {
+  hint: 'owner.record.hint',
+  title: 'owner.record.title',
+  subtitle: 'owner.record.subtitle',
+  leaves: 'owner.record.leaves',
+  stays: 'owner.record.stays',
+  done: 'owner.record.reassigned',
+};
+
+interface OwnerCardProps {
+  record: RecordData;
+  /** The record's kind; default an account. */
+  entity?: EntityName;
+  /**
+   * A record that goes with a parent (a quote with its account) is its parent's owner's: the card
+   * names that person and offers no 转交 of its own.
+   */
+  followsParent?: boolean;
+  onReassigned?(result: Reassigned): void;
+}
+
 /**
- * 负责人 on an account's page: the owner's name, role and department, and 转交 to hand the account
- * (and with it its contacts) to another active user through record.update { ownerId }.
+ * 负责人 on a record's page: the owner's name, role and department, and 转交 to hand the record
+ * (an account with its contacts) to another active user through record.update { ownerId }.
  */
-export function OwnerCard({ record, onReassigned }: { record: RecordData; onReassigned(result: Reassigned): void }) {
+export function OwnerCard({ record, entity = 'account', followsParent = false, onReassigned }: OwnerCardProps) {
   const t = useT();
   const lookup = useUserLookup();
   const users = useDirectory((s) => s.users);
@@ -45,22 +85,25 @@ export function OwnerCard({ record, onReassigned }: { record: RecordData; onReas
   const name = loaded || owner ? userName(lookup, ownerId) : '…';
   const detail = userDetail(t, owner);
   const possible = canReassign(users, ownerId);
+  const text = entity === 'account' ? accountText : recordText;
 
   return (
-    <section className="card related-card owner-card" data-testid="account-owner">
+    <section className="card related-card owner-card" data-testid={entity === 'account' ? 'account-owner' : 'record-owner'}>
       <header className="card-header">
         <h2 className="card-title">{t('owner.title')}</h2>
-        <button
-          type="button"
-          className="btn btn-small"
-          onClick={() => setPicking(true)}
-          disabled={!possible}
-          title={possible ? t('owner.reassign.hint') : me ? t('owner.reassign.none') : t('owner.reassign.signIn')}
-          data-testid="owner-reassign"
-        >
-          <Icon name="refresh" size={14} />
-          {t('owner.reassign')}
-        </button>
+        {!followsParent && (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setPicking(true)}
+            disabled={!possible}
+            title={possible ? t(text.hint) : me ? t('owner.reassign.none') : t('owner.reassign.signIn')}
+            data-testid="owner-reassign"
+          >
+            <Icon name="refresh" size={14} />
+            {t('owner.reassign')}
+          </button>
+        )}
       </header>
       <div className="owner-person">
         <span className="avatar avatar-small" aria-hidden="true">
@@ -78,17 +121,20 @@ export function OwnerCard({ record, onReassigned }: { record: RecordData; onReas
               {detail}
             </div>
           )}
+          {followsParent && <div className="owner-meta">{t('owner.followsParent')}</div>}
         </div>
       </div>
       {picking && (
         <ReassignDialog
+          entity={entity}
+          text={text}
           record={record}
           users={users}
           me={me}
           onCancel={() => setPicking(false)}
           onDone={(result) => {
             setPicking(false);
-            onReassigned(result);
+            onReassigned?.(result);
           }}
         />
       )}
@@ -97,6 +143,8 @@ export function OwnerCard({ record, onReassigned }: { record: RecordData; onReas
 }
 
 interface ReassignDialogProps {
+  entity: EntityName;
+  text: ReassignText;
   record: RecordData;
   users: DirectoryUser[];
   me: { id: string; role: string } | null;
@@ -105,7 +153,7 @@ interface ReassignDialogProps {
 }
 
 /** A searchable list of active users (name, role, department); the choice is confirmed in the same dialog. */
-function ReassignDialog({ record, users, me, onCancel, onDone }: ReassignDialogProps) {
+function ReassignDialog({ entity, text, record, users, me, onCancel, onDone }: ReassignDialogProps) {
   const t = useT();
   const pushToast = useApp((s) => s.pushToast);
   const listId = useId();
@@ -116,7 +164,7 @@ function ReassignDialog({ record, users, me, onCancel, onDone }: ReassignDialogP
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const currentId = typeof record.ownerId === 'string' ? record.ownerId : '';
-  const title = titleOf('account', record);
+  const title = titleOf(entity, record);
   const candidates = useMemo(() => ownerCandidates(users, t, query), [users, t, query]);
   const chosenUser = chosen ? users.find((u) => u.id === chosen) : undefined;
   const leaves = chosenUser ? leavesMyReplica(me, chosenUser.id) : false;
@@ -155,8 +203,8 @@ function ReassignDialog({ record, users, me, onCancel, onDone }: ReassignDialogP
     setBusy(true);
     setError(null);
     try {
-      await api['record.update']({ entity: 'account', id: record.id, values: { ownerId: chosenUser.id } });
-      const toastId = pushToast({ kind: 'success', message: { key: 'owner.reassigned', params: { name: title, owner: chosenUser.name } } });
+      await api['record.update']({ entity, id: record.id, values: { ownerId: chosenUser.id } });
+      const toastId = pushToast({ kind: 'success', message: { key: text.done, params: { name: title, owner: chosenUser.name } } });
       onDone({ ownerId: chosenUser.id, ownerName: chosenUser.name, leaves, toastId });
     } catch (e) {
       setBusy(false);
@@ -187,13 +235,13 @@ function ReassignDialog({ record, users, me, onCancel, onDone }: ReassignDialogP
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onCancel()}>
       <div className="modal modal-small reassign-dialog" role="dialog" aria-modal="true" aria-labelledby="reassign-title" data-testid="reassign-dialog">
         <header className="modal-header">
-          <h2 id="reassign-title">{t('owner.reassign.title')}</h2>
+          <h2 id="reassign-title">{t(text.title)}</h2>
           <button type="button" className="icon-button" onClick={onCancel} aria-label={t('common.close')} disabled={busy}>
             <Icon name="close" size={18} />
           </button>
         </header>
         <div className="modal-body reassign-body">
-          <p className="reassign-subtitle">{t('owner.reassign.subtitle', { name: title })}</p>
+          <p className="reassign-subtitle">{t(text.subtitle, { name: title })}</p>
           <div className="reassign-search">
             <Icon name="search" size={14} />
             <input
@@ -256,7 +304,7 @@ function ReassignDialog({ record, users, me, onCancel, onDone }: ReassignDialogP
           {chosenUser && (
             <div className={`reassign-notice${leaves ? ' is-leaving' : ''}`} role="status" data-testid="reassign-notice">
               {leaves && <Icon name="alert" size={16} />}
-              <span>{t(leaves ? 'owner.reassign.leaves' : 'owner.reassign.stays', { name: chosenUser.name })}</span>
+              <span>{t(leaves ? text.leaves : text.stays, { name: chosenUser.name })}</span>
             </div>
           )}
           {error && (

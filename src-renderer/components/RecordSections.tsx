@@ -1,29 +1,33 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
-import { entities, isEntityName, type EntityName, type FieldDef } from '../../src-shared/entities/index';
+import { isEntityName, type EntityName, type FieldDef, type LineItem } from '../../src-shared/entities/index';
 import { loadRefTitles, refTitle } from '../api/ref-titles';
+import { recordTitle } from '../format/record-title';
+import { badgeClass, isBadgeEnum } from '../format/status-tone';
 import { formatFieldValue, formatPhoneForReading } from '../format/field-format';
 import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
 import { formSections } from '../forms/form-values';
 import { formatDateTime } from '../format/field-format';
 import { interpolate } from '../state/directory';
+import { LinesTable } from './LinesTable';
 import { UserName } from './UserName';
 
-/** A field's value as read on a record page: links for mail, phone and web, names for references. */
-function FieldValue({ name, def, record }: { name: string; def: FieldDef; record: RecordData }) {
+/** A field's value as read on a record page: links for mail, phone and web, names for references, the lines table. */
+export function FieldValue({ name, def, record }: { name: string; def: FieldDef; record: RecordData }) {
   const t = useT();
   const navigate = useApp((s) => s.navigate);
   const value = record[name];
   const [, setLoaded] = useState(0);
-  const target = def.kind === 'ref' && isEntityName(def.entity) ? def.entity : null;
+  const target = (def.kind === 'ref' || def.kind === 'refs') && isEntityName(def.entity) ? def.entity : null;
+  const ids = typeof value === 'string' ? value : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').join(',') : '';
 
   useEffect(() => {
-    if (!target || typeof value !== 'string') return;
-    loadRefTitles(target, [value])
+    if (!target || ids === '') return;
+    loadRefTitles(target, ids.split(','))
       .then(() => setLoaded((n) => n + 1))
       .catch(reportError);
-  }, [target, value]);
+  }, [target, ids]);
 
   if (target && typeof value === 'string') {
     const title = refTitle(target, value);
@@ -33,8 +37,25 @@ function FieldValue({ name, def, record }: { name: string; def: FieldDef; record
       </button>
     );
   }
+  if (def.kind === 'lines') {
+    const currency = record[def.currencyField];
+    return <LinesTable lines={Array.isArray(value) ? (value as LineItem[]) : []} currency={typeof currency === 'string' ? currency : 'CNY'} />;
+  }
+  if (target && def.kind === 'refs') {
+    if (ids === '') return <span className="value-empty">—</span>;
+    return (
+      <span className="tags">
+        {ids.split(',').map((id) => (
+          <button key={id} type="button" className="link tag tag-link" onClick={() => navigate({ view: 'detail', entity: target, id })}>
+            {refTitle(target, id) || '…'}
+          </button>
+        ))}
+      </span>
+    );
+  }
   const text = formatFieldValue(def, value, t, { record });
   if (text === '') return <span className="value-empty">—</span>;
+  if (def.kind === 'enum' && isBadgeEnum(def.enumName) && typeof value === 'string') return <span className={badgeClass(def.enumName, value)}>{text}</span>;
   switch (def.kind) {
     case 'email':
       return <a href={`mailto:${text}`}>{text}</a>;
@@ -78,8 +99,9 @@ export function RecordSections({ entity, record, omit = [] }: { entity: EntityNa
             <h2 className="card-title">{t.dyn(`section.${section}`)}</h2>
             <dl className="field-list">
               {shown.map(({ name, def }) => (
-                <div key={name} className={`field-item${def.kind === 'longtext' || def.kind === 'tags' || name === 'street' ? ' is-wide' : ''}`} data-testid={`value-${name}`}>
-                  <dt>{t.field(entity, name)}</dt>
+                <div key={name} className={`field-item${def.kind === 'longtext' || def.kind === 'tags' || def.kind === 'refs' || def.kind === 'lines' || name === 'street' ? ' is-wide' : ''}`} data-testid={`value-${name}`}>
+                  {/* A section that is only its lines (a deal's products) is titled already. */}
+                  <dt className={shown.length === 1 && def.kind === 'lines' ? 'sr-only' : undefined}>{t.field(entity, name)}</dt>
                   <dd>
                     <FieldValue name={name} def={def} record={record} />
                   </dd>
@@ -113,6 +135,7 @@ export function RecordAudit({ record, ownerId = record.ownerId }: { record: Reco
   );
 }
 
+/** What names the record on its page and in messages (a built-in stage in the user's language). */
 export function titleOf(entity: EntityName, record: RecordData): string {
-  return String(record[entities[entity].titleField] ?? '');
+  return recordTitle(entity, record, useApp.getState().locale);
 }

@@ -1,12 +1,17 @@
 import type { EntityName } from '../../src-shared/entities/index';
+import type { MessageKey } from '../../src-shared/i18n/index';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
-import { Icon, type IconName } from './icons';
+import { listHash } from '../state/routes';
+import { Icon, entityIcon } from './icons';
 
-const modules: { entity: EntityName; icon: IconName }[] = [
-  { entity: 'account', icon: 'accounts' },
-  { entity: 'contact', icon: 'contacts' },
+/** The modules, grouped as a sales team works: customers, the deal flow, daily work, setup. */
+const groups: { label: MessageKey; entities: EntityName[] }[] = [
+  { label: 'nav.group.customers', entities: ['account', 'contact', 'lead'] },
+  { label: 'nav.group.sales', entities: ['opportunity', 'quote', 'order', 'contract', 'payment_plan', 'payment'] },
+  { label: 'nav.group.work', entities: ['activity', 'task'] },
+  { label: 'nav.group.setup', entities: ['product', 'competitor', 'stage'] },
 ];
 
 export function Sidebar() {
@@ -22,29 +27,38 @@ export function Sidebar() {
         </div>
         <span className="brand-name">{t('app.name')}</span>
       </div>
-      <ul className="nav-list">
-        {modules.map(({ entity, icon }) => {
-          const active = route.view !== 'conflicts' && route.entity === entity;
-          return (
-            <li key={entity}>
-              <a
-                href={`#/${entity === 'account' ? 'accounts' : 'contacts'}`}
-                className={`nav-item${active ? ' is-active' : ''}`}
-                aria-current={active ? 'page' : undefined}
-                data-testid={`nav-${entity}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate({ view: 'list', entity });
-                }}
-              >
-                <Icon name={icon} size={18} />
-                <span>{t(entityText[entity].nav)}</span>
-              </a>
-            </li>
-          );
-        })}
-      </ul>
-      <ConflictsNav />
+      <div className="nav-scroll">
+        {groups.map((group) => (
+          <div key={group.label} className="nav-group" role="group" aria-labelledby={`nav-group-${group.label}`}>
+            <div className="nav-group-label" id={`nav-group-${group.label}`}>
+              {t(group.label)}
+            </div>
+            <ul className="nav-list">
+              {group.entities.map((entity) => {
+                const active = route.view !== 'conflicts' && route.entity === entity;
+                return (
+                  <li key={entity}>
+                    <a
+                      href={listHash(entity)}
+                      className={`nav-item${active ? ' is-active' : ''}`}
+                      aria-current={active ? 'page' : undefined}
+                      data-testid={`nav-${entity}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate({ view: 'list', entity });
+                      }}
+                    >
+                      <Icon name={entityIcon[entity]} size={17} />
+                      <span>{t(entityText[entity].nav)}</span>
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        ))}
+        <ConflictsNav />
+      </div>
       {version && <div className="sidebar-footer">{t('app.version', { version })}</div>}
     </nav>
   );

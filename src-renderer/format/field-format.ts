@@ -9,6 +9,7 @@ import type { Translator } from '../i18n/use-t';
 const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
 const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
 const numberFormats = new Map<Locale, Intl.NumberFormat>();
+const decimalFormats = new Map<string, Intl.NumberFormat>();
 
 function cached<F>(map: Map<Locale, F>, locale: Locale, make: () => F): F {
   let format = map.get(locale);
@@ -38,15 +39,37 @@ export function formatMoney(minor: number, currency: string, locale: Locale): st
   }
 }
 
+/** A number with exactly `scale` digits after the point, grouped the locale's way (39.904211). */
+export function formatDecimal(value: number, scale: number, locale: Locale): string {
+  const key = `${locale}:${scale}`;
+  let format = decimalFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: scale, maximumFractionDigits: scale });
+    decimalFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
+/** "3 项" / "3 lines": what a grid cell says about a record's line items. */
+export function formatLineCount(count: number, t: Translator): string {
+  return count === 1 ? t('lines.count.one') : t('lines.count', { count });
+}
+
 export function isBlank(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
 /**
  * Display text of one field's value. `record` supplies sibling fields (a money field's currency);
- * `refTitle` is the referenced record's name for ref fields, looked up by the caller.
+ * `refTitle` is the referenced record's name for ref fields and `refTitles` the names of a refs
+ * field's records, looked up by the caller.
  */
-export function formatFieldValue(def: FieldDef, value: unknown, t: Translator, options: { record?: Record<string, unknown>; refTitle?: string } = {}): string {
+export function formatFieldValue(
+  def: FieldDef,
+  value: unknown,
+  t: Translator,
+  options: { record?: Record<string, unknown>; refTitle?: string; refTitles?: readonly string[] } = {},
+): string {
   if (def.kind === 'bool') return value ? t('common.yes') : t('common.no');
   if (isBlank(value)) return '';
   switch (def.kind) {
@@ -66,6 +89,12 @@ export function formatFieldValue(def: FieldDef, value: unknown, t: Translator, o
       return Array.isArray(value) ? value.join(t('common.listSeparator')) : String(value);
     case 'ref':
       return options.refTitle ?? '';
+    case 'decimal':
+      return typeof value === 'number' ? formatDecimal(value, def.scale, t.locale) : String(value);
+    case 'refs':
+      return (options.refTitles ?? []).join(t('common.listSeparator'));
+    case 'lines':
+      return Array.isArray(value) ? formatLineCount(value.length, t) : '';
     case 'text':
     case 'longtext':
     case 'email':

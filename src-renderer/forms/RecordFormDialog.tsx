@@ -1,24 +1,44 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../src-shared/api/api-client';
 import { entities, isEntityName, type EntityName, type FieldDef } from '../../src-shared/entities/index';
+import { derivedValues } from '../../src-shared/entities/rules';
 import { errorMessageKey, type FieldIssue } from '../../src-shared/result';
 import { api } from '../api/client';
 import { loadRefTitles, refTitle, rememberRefTitle } from '../api/ref-titles';
 import { formatFieldValue } from '../format/field-format';
+import { completeLines, readDrafts } from './line-drafts';
+import { issueMessage } from './issue-text';
+import { LinesEditor } from './LinesEditor';
+import { RefsInput } from './RefsInput';
+import { StageSelect } from './StageSelect';
 import { useT, type Translator } from '../i18n/use-t';
 import { reportError, useApp, type FormRequest } from '../state/app.store';
 import { entityText } from '../state/entity-text';
-import { checkForm, formSections, initialFormState, type FormState } from './form-values';
+import { checkForm, formSections, initialFormState, type FormField, type FormState } from './form-values';
 import { RefPicker } from './RefPicker';
 import { Icon } from '../components/icons';
 
 /** Fields that need the whole width of the form. */
 function isWide(def: FieldDef, name: string): boolean {
-  return def.kind === 'longtext' || def.kind === 'tags' || name === 'street';
+  return def.kind === 'longtext' || def.kind === 'tags' || def.kind === 'refs' || def.kind === 'lines' || name === 'street';
 }
 
-function issueText(t: Translator, issue: FieldIssue): string {
-  return t.dyn(issue.key, issue.params);
+/**
+ * Values the core works out from the lines as they are typed (a quote's totals, an order's amount,
+ * a deal's amount once it has lines), as text for their read-only fields.
+ */
+function derivedTexts(entity: EntityName, state: FormState, t: Translator): Record<string, string> {
+  const fields = entities[entity].fields as Record<string, FieldDef>;
+  const linesField = Object.entries(fields).find(([, def]) => def.kind === 'lines');
+  if (!linesField) return {};
+  // Only complete lines count, as in the editor's own totals.
+  const lines = completeLines(readDrafts(state[linesField[0]]));
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(derivedValues(entity, { ...state, [linesField[0]]: lines }))) {
+    const def = fields[name];
+    if (def) out[name] = formatFieldValue(def, value, t, { record: state });
+  }
+  return out;
 }
 
 /**
@@ -42,20 +62,22 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
   const [titles, setTitles] = useState<Record<string, string>>(request.refTitles ?? {});
   const formRef = useRef<HTMLFormElement>(null);
   const check = useMemo(() => checkForm(entity, state, record), [entity, state, record]);
+  const derived = useMemo(() => derivedTexts(entity, state, t), [entity, state, t]);
 
-  // Names of referenced records of an existing record (the contact's account).
+  // Names of referenced records of an existing record (the contact's account) or of prefilled ones.
+  const source = record ?? request.defaults;
   useEffect(() => {
-    if (!record) return;
+    if (!source) return;
     const fields = Object.entries(entities[entity].fields as Record<string, FieldDef>);
     for (const [name, def] of fields) {
-      const id = record[name];
+      const id = source[name];
       if (def.kind !== 'ref' || typeof id !== 'string' || !isEntityName(def.entity) || titles[name]) continue;
       const target = def.entity;
       loadRefTitles(target, [id])
         .then(() => setTitles((prev) => ({ ...prev, [name]: refTitle(target, id) ?? '' })))
         .catch(reportError);
     }
-  }, [entity, record, titles]);
+  }, [entity, source, titles]);
 
   useEffect(() => {
     const first = formRef.current?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled]), textarea:not([disabled])');
@@ -116,7 +138,7 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
         const known = new Set(sections.flatMap((s) => s.fields.map((f) => f.name)));
         setServerIssues(error.issues.filter((i) => known.has(i.field)));
         const unknown = error.issues.filter((i) => !known.has(i.field));
-        setFormError(unknown.length > 0 ? unknown.map((i) => `${i.field}: ${issueText(t, i)}`).join('; ') : t('error.validation'));
+        setFormError(unknown.length > 0 ? unknown.map((i) => `${i.field}: ${issueMessage(t, entity, i)}`).join('; ') : t('error.validation'));
         return;
       }
       if (error instanceof ApiError) {
@@ -129,6 +151,8 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
   };
 
   const titleKey = record ? entityText[entity].edit : entityText[entity].new;
+  // Totals the system keeps from the lines show in the lines editor's own footer, not again below it.
+  const shownFields = (fields: FormField[]) => fields.filter(({ name, def }) => !(def.system && derived[name] !== undefined));
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !saving && closeForm()}>
@@ -150,7 +174,7 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
               <fieldset key={section} className="form-section">
                 <legend>{t.dyn(`section.${section}`)}</legend>
                 <div className="form-grid">
-                  {fields.map(({ name, def }) => (
+                  {shownFields(fields).map(({ name, def }) => (
                     <FieldRow
                       key={name}
                       entity={entity}
@@ -160,6 +184,10 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
                       record={record}
                       refTitleText={titles[name] ?? ''}
                       issue={issueFor(name)}
+                      formState={state}
+                      derivedText={derived[name]}
+                      showProblems={submitted || touched.has(name)}
+                      labelHidden={def.kind === 'lines' && shownFields(fields).length === 1}
                       onChange={(v) => change(name, v)}
                       onRefChange={(id, title) => {
                         setTitles((prev) => ({ ...prev, [name]: title }));
@@ -195,13 +223,32 @@ export interface FieldRowProps {
   record: FormRequest['record'];
   refTitleText: string;
   issue: FieldIssue | undefined;
+  /** The whole form, for inputs that depend on a sibling (the currency of lines). */
+  formState?: FormState;
+  /** A value worked out from other fields (totals from lines): shown read-only instead of an input. */
+  derivedText?: string;
+  /** Mark the cells of a lines editor that cannot be saved. */
+  showProblems?: boolean;
+  /** The label is for screen readers only (the section's legend already says it). */
+  labelHidden?: boolean;
   onChange(value: string | boolean): void;
   onRefChange(id: string, title: string): void;
   onBlur(): void;
 }
 
+/** The statuses a record may move to from its current one (orders); all values without a rule. */
+function allowedValues(entity: EntityName, name: string, values: readonly string[], record: FormRequest['record']): readonly string[] {
+  const rule = entities[entity].transitions;
+  if (!rule || rule.field !== name) return values;
+  const first = Object.keys(rule.allowed)[0];
+  if (!record) return first ? [first] : values;
+  const current = record[name];
+  if (typeof current !== 'string') return values;
+  return [current, ...(rule.allowed[current] ?? [])];
+}
+
 /** One generated input with its label and message; also used to correct a refused change in the conflict inbox. */
-export function FieldRow({ entity, name, def, value, record, refTitleText, issue, onChange, onRefChange, onBlur }: FieldRowProps) {
+export function FieldRow({ entity, name, def, value, record, refTitleText, issue, formState, derivedText, showProblems, labelHidden, onChange, onRefChange, onBlur }: FieldRowProps) {
   const t = useT();
   const id = `field-${entity}-${name}`;
   const errorId = `${id}-error`;
@@ -217,7 +264,13 @@ export function FieldRow({ entity, name, def, value, record, refTitleText, issue
   };
   let control: ReactNode;
 
-  if (def.system) {
+  if (derivedText !== undefined) {
+    control = (
+      <div className="input input-readonly" id={id} data-testid={`field-${name}`} title={t('form.linesAmount')}>
+        {derivedText || '—'}
+      </div>
+    );
+  } else if (def.system) {
     const shown = formatFieldValue(def, record?.[name], t, { record: record ?? {} });
     control = <div className="input input-readonly" id={id}>{shown || '—'}</div>;
   } else {
@@ -229,7 +282,7 @@ export function FieldRow({ entity, name, def, value, record, refTitleText, issue
         control = (
           <select {...common} className={`input${invalid ? ' is-invalid' : ''}`} value={text} onChange={(e) => onChange(e.target.value)}>
             {!(def.required && def.default !== undefined) && <option value="">{t('form.choose')}</option>}
-            {def.values.map((v) => (
+            {allowedValues(entity, name, def.values, record).map((v) => (
               <option key={v} value={v}>
                 {t.enumLabel(def.enumName, v)}
               </option>
@@ -252,7 +305,9 @@ export function FieldRow({ entity, name, def, value, record, refTitleText, issue
         control = <input {...common} className={`input${invalid ? ' is-invalid' : ''}`} type="datetime-local" value={text} onChange={(e) => onChange(e.target.value)} />;
         break;
       case 'ref':
-        control = isEntityName(def.entity) ? (
+        control = !isEntityName(def.entity) ? null : def.entity === 'stage' ? (
+          <StageSelect id={id} value={text} invalid={invalid} describedBy={invalid ? errorId : undefined} testId={`field-${name}`} onChange={onRefChange} onBlur={onBlur} />
+        ) : (
           <RefPicker
             id={id}
             target={def.entity}
@@ -264,10 +319,42 @@ export function FieldRow({ entity, name, def, value, record, refTitleText, issue
             onChange={onRefChange}
             onBlur={onBlur}
           />
+        );
+        break;
+      case 'refs':
+        control = isEntityName(def.entity) ? (
+          <RefsInput id={id} target={def.entity} value={text} invalid={invalid} describedBy={invalid ? errorId : undefined} testId={`field-${name}`} onChange={onChange} onBlur={onBlur} />
         ) : null;
         break;
+      case 'lines': {
+        const currency = formState?.[def.currencyField];
+        control = (
+          <LinesEditor
+            id={id}
+            label={t.field(entity, name)}
+            value={text}
+            currency={typeof currency === 'string' && currency !== '' ? currency : 'CNY'}
+            showProblems={showProblems === true || invalid}
+            describedBy={invalid ? errorId : undefined}
+            onChange={onChange}
+            onBlur={onBlur}
+          />
+        );
+        break;
+      }
       default: {
-        const inputMode = def.kind === 'phone' || def.kind === 'mobile' ? 'tel' : def.kind === 'email' ? 'email' : def.kind === 'url' ? 'url' : def.kind === 'int' ? 'numeric' : def.kind === 'money' ? 'decimal' : undefined;
+        const inputMode =
+          def.kind === 'phone' || def.kind === 'mobile'
+            ? 'tel'
+            : def.kind === 'email'
+              ? 'email'
+              : def.kind === 'url'
+                ? 'url'
+                : def.kind === 'int'
+                  ? 'numeric'
+                  : def.kind === 'money' || def.kind === 'decimal'
+                    ? 'decimal'
+                    : undefined;
         control = (
           <input
             {...common}
@@ -287,20 +374,20 @@ export function FieldRow({ entity, name, def, value, record, refTitleText, issue
   return (
     <div className={`form-row${isWide(def, name) ? ' is-wide' : ''}${def.kind === 'bool' ? ' is-check' : ''}`}>
       {def.kind !== 'bool' && (
-        <label className="form-label" htmlFor={id}>
+        <label className={`form-label${labelHidden ? ' sr-only' : ''}`} htmlFor={id}>
           {t.field(entity, name)}
           {def.required && !def.system && (
             <span className="required" aria-label={t('form.required')}>
               *
             </span>
           )}
-          {def.system && <span className="form-label-note">{t('form.systemField')}</span>}
+          {derivedText !== undefined ? <span className="form-label-note">{t('form.derived')}</span> : def.system && <span className="form-label-note">{t('form.systemField')}</span>}
         </label>
       )}
       {control}
       {issue && (
         <div className="field-error" id={errorId} data-testid={`field-error-${name}`}>
-          {t.dyn(issue.key, issue.params)}
+          {issueMessage(t, entity, issue)}
         </div>
       )}
     </div>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchHit } from '../../src-shared/api/client-api.contract';
 import type { EntityName } from '../../src-shared/entities/index';
 import { api } from '../api/client';
+import { hitSubtitles } from '../api/hit-subtitles';
 import { useT } from '../i18n/use-t';
 import { reportError } from '../state/app.store';
 
@@ -15,13 +16,18 @@ interface RefPickerProps {
   testId: string;
   onChange(id: string, title: string): void;
   onBlur(): void;
+  /** Empty the box after a choice (adding to a list: competitors, product lines) instead of showing it. */
+  clearOnChoose?: boolean;
+  /** Records already chosen, left out of the hits. */
+  exclude?: readonly string[];
+  placeholder?: string;
 }
 
 /**
  * Search-as-you-type choice of a related record (a contact's account) through search.global.
  * The text shows the chosen record's name; leaving the box without choosing restores it.
  */
-export function RefPicker({ id, target, value, title, invalid, describedBy, testId, onChange, onBlur }: RefPickerProps) {
+export function RefPicker({ id, target, value, title, invalid, describedBy, testId, onChange, onBlur, clearOnChoose, exclude, placeholder }: RefPickerProps) {
   const t = useT();
   const listId = useId();
   const [text, setText] = useState(title);
@@ -30,6 +36,20 @@ export function RefPicker({ id, target, value, title, invalid, describedBy, test
   const [active, setActive] = useState(0);
   const [loading, setLoading] = useState(false);
   const seq = useRef(0);
+  const excluded = exclude?.length ?? 0;
+  const [subtitles, setSubtitles] = useState<ReadonlyMap<string, string>>(new Map());
+
+  // A deal's account, an order's amount: as the pages show them, not as the index keeps them.
+  useEffect(() => {
+    if (hits.length === 0) return;
+    let cancelled = false;
+    hitSubtitles(hits, t)
+      .then((found) => !cancelled && setSubtitles(found))
+      .catch(reportError);
+    return () => {
+      cancelled = true;
+    };
+  }, [hits, t]);
 
   // A new choice from outside (or the name arriving) replaces what the box shows.
   const [shownTitle, setShownTitle] = useState(title);
@@ -43,7 +63,8 @@ export function RefPicker({ id, target, value, title, invalid, describedBy, test
     if (!open || q === '' || q === title) return;
     const mine = ++seq.current;
     const timer = window.setTimeout(() => {
-      api['search.global']({ q, entity: target, limit: 8 })
+      // Ask for more when some hits will be left out as already chosen.
+      api['search.global']({ q, entity: target, limit: 8 + Math.min(excluded, 20) })
         .then(({ hits: found }) => {
           if (mine !== seq.current) return;
           setHits(found);
@@ -53,29 +74,32 @@ export function RefPicker({ id, target, value, title, invalid, describedBy, test
         .finally(() => mine === seq.current && setLoading(false));
     }, 150);
     return () => window.clearTimeout(timer);
-  }, [text, open, target, title]);
+  }, [text, open, target, title, excluded]);
+
+  const subtitleOf = (hit: SearchHit) => subtitles.get(`${hit.entity}:${hit.id}`) ?? hit.subtitle;
+  const shown = exclude && exclude.length > 0 ? hits.filter((hit) => !exclude.includes(hit.id)).slice(0, 8) : hits;
 
   const choose = (hit: SearchHit) => {
     onChange(hit.id, hit.title);
-    setText(hit.title);
+    setText(clearOnChoose ? '' : hit.title);
     setOpen(false);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (!open || hits.length === 0) {
+    if (!open || shown.length === 0) {
       if (e.key === 'ArrowDown') setOpen(true);
       return;
     }
     if (e.key === 'ArrowDown') {
       e.preventDefault();
-      setActive((a) => (a + 1) % hits.length);
+      setActive((a) => (a + 1) % shown.length);
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
-      setActive((a) => (a - 1 + hits.length) % hits.length);
+      setActive((a) => (a - 1 + shown.length) % shown.length);
     } else if (e.key === 'Enter') {
       // Choosing from the list must not submit the form around it.
       e.preventDefault();
-      const hit = hits[active];
+      const hit = shown[active];
       if (hit) choose(hit);
     } else if (e.key === 'Escape') {
       // Close the list only; a second Esc reaches the dialog.
@@ -104,11 +128,11 @@ export function RefPicker({ id, target, value, title, invalid, describedBy, test
         type="text"
         role="combobox"
         autoComplete="off"
-        aria-expanded={open && hits.length > 0}
+        aria-expanded={open && shown.length > 0}
         aria-controls={listId}
         aria-invalid={invalid}
         aria-describedby={describedBy}
-        placeholder={t('form.ref.placeholder')}
+        placeholder={placeholder ?? t('form.ref.placeholder')}
         value={text}
         data-testid={testId}
         onChange={(e) => {
@@ -123,7 +147,7 @@ export function RefPicker({ id, target, value, title, invalid, describedBy, test
       />
       {open && text.trim() !== '' && text !== title && (
         <ul className="ref-picker-list" id={listId} role="listbox">
-          {hits.map((hit, i) => (
+          {shown.map((hit, i) => (
             <li
               key={hit.id}
               role="option"
@@ -138,10 +162,10 @@ export function RefPicker({ id, target, value, title, invalid, describedBy, test
               onMouseEnter={() => setActive(i)}
             >
               <span className="ref-picker-title">{hit.title}</span>
-              {hit.subtitle && <span className="ref-picker-subtitle">{hit.subtitle}</span>}
+              {subtitleOf(hit) && <span className="ref-picker-subtitle">{subtitleOf(hit)}</span>}
             </li>
           ))}
-          {hits.length === 0 && <li className="ref-picker-empty">{loading ? t('common.loading') : t('search.noResults')}</li>}
+          {shown.length === 0 && <li className="ref-picker-empty">{loading ? t('common.loading') : t('search.noResults')}</li>}
         </ul>
       )}
     </div>

@@ -1,11 +1,14 @@
 import type { RecordData } from '../../src-shared/api/client-api.contract';
-import { entities, type EntityName, type FieldDef } from '../../src-shared/entities/index';
+import { entities, type EntityName, type FieldDef, type LineItem } from '../../src-shared/entities/index';
 import { validateValues } from '../../src-shared/entities/record.schema';
+import { recordIssues } from '../../src-shared/entities/rules';
 import type { FieldIssue } from '../../src-shared/result';
+import { draftToLine, lineToDraft, readDrafts, readIds, writeDrafts } from './line-drafts';
 
 /**
  * The form keeps what the user typed as strings (and booleans for checkboxes); these helpers turn
  * a record into that state and the state back into values the shared validation understands.
+ * A refs field's ids and a lines field's rows (as typed: see line-drafts.ts) are JSON text.
  */
 export type FormState = Record<string, string | boolean>;
 
@@ -55,6 +58,10 @@ function stateValue(def: FieldDef, value: unknown): string | boolean {
       return typeof value === 'number' ? toLocalDateTimeInput(value) : '';
     case 'money':
       return typeof value === 'number' ? (value / 100).toFixed(2) : '';
+    case 'refs':
+      return JSON.stringify(Array.isArray(value) ? value : []);
+    case 'lines':
+      return writeDrafts(Array.isArray(value) ? (value as LineItem[]).map(lineToDraft) : []);
     default:
       return String(value);
   }
@@ -81,6 +88,10 @@ export function inputValue(def: FieldDef, value: string | boolean): unknown {
       // Yuan with at most two decimals; anything else goes through as text and fails validation.
       return /^-?\d+(\.\d{1,2})?$/.test(text) ? Math.round(Number(text) * 100) : value;
     }
+    case 'refs':
+      return readIds(value);
+    case 'lines':
+      return readDrafts(value).map(draftToLine);
     default:
       return value;
   }
@@ -94,8 +105,15 @@ export function formInput(entity: EntityName, state: FormState): Record<string, 
   return input;
 }
 
+/** JSON with object keys in order: two line items with the same values compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  if (Array.isArray(a) || Array.isArray(b)) return canonical(a ?? []) === canonical(b ?? []);
   return (a ?? null) === (b ?? null);
 }
 
@@ -110,6 +128,14 @@ export function checkForm(entity: EntityName, state: FormState, record?: RecordD
   const mode = record ? 'update' : 'create';
   const input = formInput(entity, state);
   const { values, issues } = validateValues(entity, input, mode);
+  // The record's own rules, as the core will check them (a disqualified lead's reason, an order's
+  // next status, an activity's account or lead), on the fields that passed.
+  // A deal's status follows its stage, which only the core looks up: a new stage leaves that to it.
+  const stageMoved = entity === 'opportunity' && 'stageId' in values && values.stageId !== record?.stageId;
+  for (const issue of recordIssues(entity, record ?? null, { ...(record ?? {}), ...values })) {
+    if (stageMoved && issue.key === 'validation.lostReason') continue;
+    if (!issues.some((i) => i.field === issue.field)) issues.push(issue);
+  }
   // On create the validation also fills defaults of system fields, which the core refuses from a form.
   if (!record) return { values: Object.fromEntries(Object.entries(values).filter(([name]) => name in input)), issues };
   const changed: Record<string, unknown> = {};

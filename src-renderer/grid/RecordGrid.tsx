@@ -3,7 +3,7 @@ import { AgGridReact } from 'ag-grid-react';
 import type { CellClickedEvent, CellKeyDownEvent, ColDef, GridApi, GridReadyEvent, IDatasource, IGetRowsParams, RowDoubleClickedEvent } from 'ag-grid-community';
 import { AG_GRID_LOCALE_CN, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
-import { entities, isEntityName, type EntityName, type FieldDef, type RefField } from '../../src-shared/entities/index';
+import { entities, isEntityName, type EntityName, type FieldDef, type RefField, type RefsField } from '../../src-shared/entities/index';
 import { api, onCoreEvent } from '../api/client';
 import { forgetRefTitles, loadRefTitles } from '../api/ref-titles';
 import { useT } from '../i18n/use-t';
@@ -78,7 +78,7 @@ export function RecordGrid({ entity, quick, onTotals, onOpen, onOpenRef, onApi }
   const [fitOnFirstVisit] = useState(() => !gridMemory(entity).columns?.length);
   const localeText = t.locale === 'zh-CN' ? AG_GRID_LOCALE_CN : AG_GRID_LOCALE_EN;
   const refFields = useMemo(
-    () => Object.entries(entities[entity].fields as Record<string, FieldDef>).filter((e): e is [string, RefField] => e[1].kind === 'ref'),
+    () => Object.entries(entities[entity].fields as Record<string, FieldDef>).filter((e): e is [string, RefField | RefsField] => e[1].kind === 'ref' || e[1].kind === 'refs'),
     [entity],
   );
 
@@ -96,9 +96,12 @@ export function RecordGrid({ entity, quick, onTotals, onOpen, onOpenRef, onApi }
           const wantTotal = params.startRow === 0 || totalRef.current === null;
           api['record.list']({ entity, offset: params.startRow, limit, sort: toListSort(params.sortModel), filters, ...(q ? { quick: q } : {}), withTotal: wantTotal })
             .then(async ({ rows, total }) => {
-              for (const [field, def] of refFields) {
-                if (isEntityName(def.entity)) await loadRefTitles(def.entity, rows.map((r) => r[field]));
-              }
+              // The names of every referenced entity, asked for in parallel rather than one after another.
+              await Promise.all(
+                refFields.map(([field, def]) =>
+                  isEntityName(def.entity) ? loadRefTitles(def.entity, rows.flatMap((r) => (Array.isArray(r[field]) ? (r[field] as unknown[]) : [r[field]]))) : undefined,
+                ),
+              );
               if (gen !== generation.current) return;
               if (total !== null) totalRef.current = total;
               const last = totalRef.current ?? (rows.length < limit ? params.startRow + rows.length : undefined);

@@ -1,8 +1,11 @@
 import type { ColDef, ICellRendererParams, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
 import { entities, isEntityName, type EntityName, type FieldDef } from '../../src-shared/entities/index';
-import { refTitle } from '../api/ref-titles';
+import { isProvisionalNumber } from '../../src-shared/entities/numbering.util';
+import { refTitle, refTitles } from '../api/ref-titles';
 import { formatFieldValue, formatPhoneForReading } from '../format/field-format';
+import { recordTitle } from '../format/record-title';
+import { badgeClass, isBadgeEnum } from '../format/status-tone';
 import type { Translator } from '../i18n/use-t';
 import { dateFilterOptions, dateTimeFilterOptions, numberFilterOptions, tagsFilterOptions, textFilterOptions } from './filter-model';
 import { ValuesFilter, type ValuesFilterParams } from './ValuesFilter';
@@ -53,6 +56,9 @@ const widths: Record<FieldDef['kind'], number> = {
   datetime: 150,
   ref: 200,
   tags: 160,
+  decimal: 120,
+  refs: 200,
+  lines: 100,
 };
 /** Below these a header (label, sort arrow, filter button) or a typical value no longer fits. */
 const minWidths: Record<FieldDef['kind'], number> = {
@@ -70,6 +76,9 @@ const minWidths: Record<FieldDef['kind'], number> = {
   datetime: 136,
   ref: 140,
   tags: 110,
+  decimal: 100,
+  refs: 140,
+  lines: 90,
 };
 
 let measureContext: CanvasRenderingContext2D | null | undefined;
@@ -89,14 +98,11 @@ const HEADER_CHROME = 52;
 const BADGE_CHROME = 44;
 const MAX_MIN_WIDTH = 200;
 
-/** Enums whose values read better as coloured badges in a list. */
-const badgeEnums = new Set(['accountLevel', 'accountStatus']);
-
 function BadgeCell(props: ICellRendererParams<RecordData> & { enumName: string }) {
   if (props.value === null || props.value === undefined || props.value === '') return null;
   const label = props.valueFormatted ?? String(props.value);
   return (
-    <span className={`badge badge-${props.enumName}-${String(props.value)}`} title={label}>
+    <span className={badgeClass(props.enumName, String(props.value))} title={label}>
       {label}
     </span>
   );
@@ -133,8 +139,16 @@ function ownerColumn(entity: EntityName, t: Translator, owner: OwnerColumnSuppor
   };
 }
 
-function TitleCell(props: ICellRendererParams<RecordData>) {
+function TitleCell(props: ICellRendererParams<RecordData> & { provisionalHint?: string }) {
   if (!props.data) return null;
+  // A number the server has not assigned yet (an order made offline) says so.
+  if (props.provisionalHint && isProvisionalNumber(props.value)) {
+    return (
+      <span className="cell-title is-provisional" title={props.provisionalHint}>
+        {String(props.value)}
+      </span>
+    );
+  }
   return <span className="cell-title">{String(props.value ?? '')}</span>;
 }
 
@@ -161,6 +175,7 @@ function filterFor(def: FieldDef, t: Translator): Pick<ColDef, 'filter' | 'filte
     }
     case 'int':
     case 'money':
+    case 'decimal':
       return { filter: 'agNumberColumnFilter', filterParams: { ...common, filterOptions: [...numberFilterOptions] } };
     case 'date':
       return { filter: 'agDateColumnFilter', filterParams: { ...common, filterOptions: [...dateFilterOptions] } };
@@ -169,7 +184,10 @@ function filterFor(def: FieldDef, t: Translator): Pick<ColDef, 'filter' | 'filte
     case 'tags':
       return { filter: 'agTextColumnFilter', filterParams: { ...common, filterOptions: [...tagsFilterOptions] } };
     case 'ref':
-      // The list query filters a ref by id only; picking an account is done from its page.
+    case 'refs':
+    case 'lines':
+      // The list query filters a ref by id only (picking an account is done from its page), and
+      // lines by product: neither fits a text box.
       return { filter: false };
     default:
       return { filter: 'agTextColumnFilter', filterParams: { ...common, filterOptions: [...textFilterOptions] } };
@@ -184,7 +202,7 @@ function columnFor(entity: EntityName, name: string, def: FieldDef, t: Translato
   let width = isTitle ? 220 : widths[def.kind];
   if (def.kind === 'enum') {
     const longest = Math.max(...def.values.map((v) => textWidth(t.enumLabel(def.enumName, v), 400)));
-    minWidth = Math.min(MAX_MIN_WIDTH, Math.max(minWidth, longest + (badgeEnums.has(def.enumName) ? BADGE_CHROME : 28)));
+    minWidth = Math.min(MAX_MIN_WIDTH, Math.max(minWidth, longest + (isBadgeEnum(def.enumName) ? BADGE_CHROME : 28)));
   }
   width = Math.max(width, minWidth);
   const col: ColDef<RecordData> = {
@@ -197,29 +215,35 @@ function columnFor(entity: EntityName, name: string, def: FieldDef, t: Translato
     initialWidth: width,
     minWidth,
     // Sorting a JSON array, a reference id or free text at 100k rows is neither useful nor cheap.
-    sortable: !(def.kind === 'tags' || def.kind === 'ref' || def.kind === 'longtext'),
+    sortable: !(def.kind === 'tags' || def.kind === 'ref' || def.kind === 'refs' || def.kind === 'lines' || def.kind === 'longtext'),
     ...filterFor(def, t),
   };
   if (isTitle) {
     col.initialPinned = 'left';
     col.lockVisible = true;
     col.cellRenderer = TitleCell;
+    if (def.serverAssigned) col.cellRendererParams = { provisionalHint: t('record.provisional.hint') };
+    // A built-in pipeline stage reads in the user's language (stage.<code>).
+    if (entity === 'stage') col.valueGetter = (p: ValueGetterParams<RecordData>) => (p.data ? recordTitle(entity, p.data, t.locale) : '');
   }
   if (def.kind === 'ref') {
     const target = def.entity;
     col.valueGetter = (p: ValueGetterParams<RecordData>) => (p.data && isEntityName(target) ? (refTitle(target, p.data[name]) ?? '') : '');
     col.cellRenderer = RefCell;
+  } else if (def.kind === 'refs') {
+    const target = def.entity;
+    col.valueGetter = (p: ValueGetterParams<RecordData>) => (p.data && isEntityName(target) ? formatFieldValue(def, p.data[name], t, { refTitles: refTitles(target, p.data[name]) }) : '');
   } else {
     col.valueFormatter = (p: ValueFormatterParams<RecordData>) => {
       const text = formatFieldValue(def, p.value, t, { record: p.data ?? {} });
       return def.kind === 'mobile' || def.kind === 'phone' ? formatPhoneForReading(text) : text;
     };
   }
-  if (def.kind === 'enum' && badgeEnums.has(def.enumName)) {
+  if (def.kind === 'enum' && isBadgeEnum(def.enumName)) {
     col.cellRenderer = BadgeCell;
     col.cellRendererParams = { enumName: def.enumName };
   }
-  if (def.kind === 'int' || def.kind === 'money') col.type = 'rightAligned';
+  if (def.kind === 'int' || def.kind === 'money' || def.kind === 'decimal') col.type = 'rightAligned';
   return col;
 }
 

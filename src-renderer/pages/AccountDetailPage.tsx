@@ -4,11 +4,13 @@ import { formatPhoneForReading } from '../format/field-format';
 import { Icon } from '../components/icons';
 import { OwnerCard, type Reassigned } from '../components/OwnerCard';
 import { RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
+import { RelatedList } from '../components/RelatedList';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord, useRecordList } from '../state/use-record';
 import { BackLink, DetailActions, DetailFrame } from './detail-common';
+import { relatedLists } from './detail-config';
 
 /** 客户 page: header with name, level and industry, the fields by section, and the account's contacts. */
 export function AccountDetailPage({ id }: { id: string }) {
@@ -83,6 +85,9 @@ function AccountDetail({ account, onReassigned }: { account: RecordData; onReass
         <aside className="detail-side">
           <OwnerCard record={account} onReassigned={onReassigned} />
           <AccountContacts account={account} />
+          {(relatedLists.account ?? []).map((spec) => (
+            <RelatedList key={`${spec.entity}.${spec.field}`} parentEntity="account" parent={account} spec={spec} />
+          ))}
         </aside>
       </div>
     </section>

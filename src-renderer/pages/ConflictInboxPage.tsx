@@ -6,7 +6,7 @@ import type { FieldIssue } from '../../src-shared/result';
 import { api, onCoreEvent } from '../api/client';
 import { loadRefTitles, refTitle, rememberRefTitle } from '../api/ref-titles';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { Icon } from '../components/icons';
+import { Icon, entityIcon } from '../components/icons';
 import { FieldRow } from '../forms/RecordFormDialog';
 import { initialFormState, type FormState } from '../forms/form-values';
 import { useT } from '../i18n/use-t';
@@ -238,7 +238,7 @@ function RecordGroupCard({ group, entries, currentTitle, present, busyId, onOpen
     <article className="card conflict-group" data-testid="conflict-group" data-record={group.recordId}>
       <header className="conflict-group-head">
         <span className={`conflict-record-icon conflict-record-${group.entity}`} aria-hidden="true">
-          <Icon name={group.entity === 'account' ? 'accounts' : 'contacts'} size={16} />
+          <Icon name={entityIcon[group.entity]} size={16} />
         </span>
         <span className="conflict-entity">{group.entityLabel}</span>
         {present ? (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { GridApi } from 'ag-grid-community';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
 import type { EntityName } from '../../src-shared/entities/index';
-import { Icon } from '../components/icons';
+import { Icon, entityIcon } from '../components/icons';
 import { ColumnChooser } from '../grid/ColumnChooser';
 import { gridMemory, loadSavedColumns } from '../grid/grid-memory';
 import { RecordGrid, type GridTotals } from '../grid/RecordGrid';
@@ -96,10 +96,10 @@ export function RecordListPage({ entity }: { entity: EntityName }) {
         {empty && (
           <div className="empty-state" data-testid="empty-state">
             <div className="empty-illustration" aria-hidden="true">
-              <Icon name={entity === 'account' ? 'accounts' : 'contacts'} size={40} />
+              <Icon name={entityIcon[entity]} size={40} />
             </div>
-            <h2>{t(entity === 'account' ? 'empty.account.title' : 'empty.contact.title')}</h2>
-            <p>{t(entity === 'account' ? 'empty.account.body' : 'empty.contact.body')}</p>
+            <h2>{t(text.emptyTitle)}</h2>
+            <p>{t(text.emptyBody)}</p>
             <button type="button" className="btn btn-primary btn-large" onClick={create} data-testid="empty-create">
               <Icon name="plus" />
               {t(text.new)}

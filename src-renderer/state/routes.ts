@@ -3,11 +3,31 @@ import { isEntityName, type EntityName } from '../../src-shared/entities/index';
 /** The places the app can show; each has one URL hash so Back/Forward and reloads work. */
 export type Route = { view: 'list'; entity: EntityName } | { view: 'detail'; entity: EntityName; id: string } | { view: 'conflicts' };
 
-/** URL segment of each module: #/accounts, #/contacts. */
-const segments: Record<EntityName, string> = { account: 'accounts', contact: 'contacts' };
+/** URL segment of each module: #/accounts, #/contacts, #/payment-plans. */
+const segments: Record<EntityName, string> = {
+  account: 'accounts',
+  contact: 'contacts',
+  lead: 'leads',
+  opportunity: 'opportunities',
+  activity: 'activities',
+  task: 'tasks',
+  product: 'products',
+  quote: 'quotes',
+  order: 'orders',
+  contract: 'contracts',
+  payment_plan: 'payment-plans',
+  payment: 'payments',
+  competitor: 'competitors',
+  stage: 'stages',
+};
 const CONFLICTS = 'conflicts';
 
 export const defaultRoute: Route = { view: 'list', entity: 'account' };
+
+/** The list URL of a module, for links (#/opportunities). */
+export function listHash(entity: EntityName): string {
+  return `#/${segments[entity]}`;
+}
 
 export function routeToHash(route: Route): string {
   if (route.view === 'conflicts') return `#/${CONFLICTS}`;

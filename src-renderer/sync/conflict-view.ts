@@ -125,6 +125,13 @@ export function formatConflictValue(
     if (title === undefined) return '…';
     return title === '' ? t('conflict.recordGone') : title;
   }
+  if (def.kind === 'refs') {
+    if (!Array.isArray(value) || value.length === 0 || !isEntityName(def.entity)) return '';
+    const target = def.entity;
+    const titles = (value as unknown[]).map((id) => (typeof id === 'string' ? refTitle(target, id) : undefined));
+    if (titles.some((title) => title === undefined)) return '…';
+    return formatFieldValue(def, value, t, { refTitles: titles.map((title) => (title === '' ? t('conflict.recordGone') : (title ?? ''))) });
+  }
   const text = formatFieldValue(def, value, t, { record });
   return (def.kind === 'phone' || def.kind === 'mobile') && text !== '' ? formatPhoneForReading(text) : text;
 }
@@ -141,7 +148,7 @@ function definitionOrder(entity: EntityName, names: Iterable<string>): string[] 
 
 function issueParams(def: FieldDef | undefined): Record<string, string | number> | undefined {
   if (def && 'max' in def && def.max !== undefined) return { max: def.max };
-  if (def?.kind === 'int' && def.min !== undefined) return { min: def.min };
+  if ((def?.kind === 'int' || def?.kind === 'decimal') && def.min !== undefined) return { min: def.min };
   return undefined;
 }
 
@@ -158,6 +165,8 @@ export function rejectReason(t: Translator, code: string | null): string {
  */
 export function issueText(t: Translator, entity: EntityName, issue: { field: string; key: string }, code: string | null): string {
   if (!isMessageKey(issue.key)) return rejectReason(t, code);
+  // The inbox keeps no statuses for a refused status change: say what the rule is instead.
+  if (issue.key === 'validation.transition') return t('conflict.code.TRANSITION_NOT_ALLOWED');
   return t(issue.key, issueParams(fieldDef(entity, issue.field)));
 }
 
@@ -259,13 +268,15 @@ export function referencedIds(entries: ConflictEntry[]): Map<EntityName, Set<str
     for (const record of [entry.mine, entry.theirs ?? {}]) {
       for (const [name, v] of Object.entries(record)) {
         const def = fieldDef(entry.entity, name);
-        if (def?.kind !== 'ref' || !isEntityName(def.entity) || typeof v !== 'string' || v === '') continue;
+        if ((def?.kind !== 'ref' && def?.kind !== 'refs') || !isEntityName(def.entity)) continue;
+        const found = (Array.isArray(v) ? (v as unknown[]) : [v]).filter((id): id is string => typeof id === 'string' && id !== '');
+        if (found.length === 0) continue;
         let ids = wanted.get(def.entity);
         if (!ids) {
           ids = new Set();
           wanted.set(def.entity, ids);
         }
-        ids.add(v);
+        for (const id of found) ids.add(id);
       }
     }
   }
@@ -309,7 +320,8 @@ export function serverFieldIssues(entry: ConflictEntry): FieldIssue[] {
   return (entry.issues ?? []).map((issue) => {
     const params = issueParams(fieldDef(entry.entity, issue.field));
     const fallback = `conflict.code.${entry.code ?? ''}`;
-    const key = isMessageKey(issue.key) ? issue.key : isMessageKey(fallback) ? fallback : 'validation.format';
+    const known = isMessageKey(issue.key) && issue.key !== 'validation.transition' ? issue.key : undefined;
+    const key = known ?? (issue.key === 'validation.transition' ? 'conflict.code.TRANSITION_NOT_ALLOWED' : isMessageKey(fallback) ? fallback : 'validation.format');
     return params ? { field: issue.field, key, params } : { field: issue.field, key };
   });
 }

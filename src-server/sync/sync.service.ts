@@ -1,5 +1,6 @@
 import { entities, type EntityName, type FieldDef } from '../../src-shared/entities/index';
 import { validateValues } from '../../src-shared/entities/record.schema';
+import { copiedFromRef, derivedValues, recordIssues } from '../../src-shared/entities/rules';
 import { assignedNumber } from '../../src-shared/entities/numbering.util';
 import { CLIENT_SCHEMA_VERSION, type Change, type Mutation, type MutationResult, type RejectCode, type SnapshotPage } from '../../src-shared/sync/protocol.contract';
 import type { User } from '../auth/user.repository';
@@ -18,7 +19,7 @@ import {
   type ChangeKind,
   type StoredRecord,
 } from './record.store';
-import { inScope, scopeFor, visibilityChildren, visibilityParent, type Scope } from './visibility';
+import { effectiveParent, GLOBAL_KEY, inScope, scopeFor, visibilityChildren, visibilityParents, type Scope } from './visibility';
 
 export interface Session {
   user: User;
@@ -150,10 +151,11 @@ export class SyncService {
 
   /** The visibility key of a record with these fields: its parent's, or its owner. */
   private async visKeyFor(q: SqlRunner, session: Session, entity: EntityName, fields: Record<string, unknown>): Promise<string> {
-    const parent = visibilityParent(entity);
+    if (entities[entity].visibility === 'global') return GLOBAL_KEY;
+    const parent = effectiveParent(entity, fields);
     if (parent) {
-      const parentId = fields[parent.field];
-      if (typeof parentId === 'string') {
+      const parentId = parent.id;
+      {
         const p = await loadRecord(q, parent.entity, parentId);
         if (!p || p.deletedAt !== null) throw new Rejection('VALIDATION', `${parent.entity} ${parentId} does not exist or was deleted`, [{ field: parent.field, key: 'validation.ref' }]);
         if (!inScope(session.scope, p.visKey)) throw new Rejection('OUT_OF_SCOPE', `${parent.entity} ${parentId} is not visible to you any more`, [{ field: parent.field, key: 'validation.ref' }]);
@@ -163,8 +165,36 @@ export class SyncService {
     return String(fields.ownerId);
   }
 
+  /**
+   * The record rules (src-shared/entities/rules.ts) on the record as it would be stored, after the
+   * field merge: values copied from a referenced record, totals from lines, and the cross-field
+   * checks, including the allowed status steps. Returns the values to store with the mutation's.
+   */
+  private async withRules(q: SqlRunner, entity: EntityName, before: Record<string, unknown> | null, values: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const out = { ...values };
+    const merged = (): Record<string, unknown> => ({ ...(before ?? {}), ...out });
+    const fields = entities[entity].fields as Record<string, FieldDef>;
+    for (const copy of copiedFromRef[entity] ?? []) {
+      const refId = merged()[copy.ref];
+      const def = fields[copy.ref];
+      if (typeof refId !== 'string' || def?.kind !== 'ref' || (before !== null && !(copy.ref in values))) continue;
+      const target = await loadRecord(q, def.entity as EntityName, refId);
+      if (target && target.deletedAt === null) out[copy.field] = target.fields[copy.from] ?? null;
+    }
+    const current = merged();
+    for (const [field, value] of Object.entries(derivedValues(entity, current))) {
+      // Whatever was sent for a derived field, the stored value is the one the rule gives.
+      if (before === null || !sameValue(current[field], value)) out[field] = value;
+    }
+    const issues = recordIssues(entity, before, merged());
+    if (issues.length > 0) throw new Rejection('VALIDATION', `invalid ${entity}: ${issues.map((i) => `${i.field} ${i.key}`).join(', ')}`, issues);
+    return out;
+  }
+
   private async apply(q: SqlRunner, session: Session, m: Mutation, keys: Set<string>): Promise<{ result: MutationResult; cn: number }> {
     const entity = m.entity;
+    const writers = entities[entity].writeRoles;
+    if (writers && !writers.includes(session.user.role)) throw new Rejection('FORBIDDEN', `only ${writers.join(', ')} may change ${entity} records`);
     // Ids and references are keys in both stores; PostgreSQL refuses NUL in text, so say so here
     // rather than fail the whole push.
     const refs = [m.recordId, m.changes.ownerId, ...Object.values(m.changes).filter((v): v is string => typeof v === 'string' && v.length <= 64)];
@@ -181,7 +211,7 @@ export class SyncService {
     switch (m.op) {
       case 'create': {
         if (existing) throw new Rejection('DUPLICATE_ID', `${entity} ${m.recordId} already exists`);
-        const values = this.validate(entity, m.changes, 'create');
+        const values = await this.withRules(q, entity, null, this.validate(entity, m.changes, 'create'));
         values.ownerId = values.ownerId ?? userId;
         await this.checkOwner(q, values.ownerId);
         const visKey = await this.visKeyFor(q, session, entity, values);
@@ -207,8 +237,8 @@ export class SyncService {
           deletedBy: null,
         };
         await insertRecord(q, record);
-        const parent = visibilityParent(entity);
-        if (parent) await setParentRef(q, entity, m.recordId, parent.entity, typeof values[parent.field] === 'string' ? (values[parent.field] as string) : null);
+        const parent = effectiveParent(entity, values);
+        if (parent) await setParentRef(q, entity, m.recordId, parent.entity, parent.id);
         await log(cn, record, 'create', null, null);
         return { result: { seq: m.seq, status: 'applied', version: cn, ...(Object.keys(assigned).length > 0 ? { assigned: assigned as Record<string, string> } : {}) }, cn };
       }
@@ -245,13 +275,13 @@ export class SyncService {
             cn: fv,
           });
         }
+        Object.assign(applied, await this.withRules(q, entity, existing.fields, applied));
         let cn = 0;
         let version = existing.version;
         const changed = Object.keys(applied).filter((f) => !sameValue(existing.fields[f], applied[f]));
         if (changed.length > 0) {
           if ('ownerId' in applied) await this.checkOwner(q, applied.ownerId);
           const fields = { ...existing.fields, ...applied };
-          const parent = visibilityParent(entity);
           const newVisKey = await this.visKeyFor(q, session, entity, fields);
           cn = await nextCn(q);
           version = cn;
@@ -265,7 +295,10 @@ export class SyncService {
             updatedBy: userId,
           };
           await saveRecord(q, record);
-          if (parent && parent.field in applied) await setParentRef(q, entity, m.recordId, parent.entity, typeof fields[parent.field] === 'string' ? (fields[parent.field] as string) : null);
+          if (visibilityParents(entity).some((p) => p.field in applied)) {
+            const parent = effectiveParent(entity, fields);
+            await setParentRef(q, entity, m.recordId, parent?.entity ?? entity, parent?.id ?? null);
+          }
           const moved = newVisKey !== existing.visKey;
           await log(cn, record, moved ? 'move' : 'update', changed, moved ? existing.visKey : null);
           if (moved || 'ownerId' in applied) cn = await this.moveChildren(q, record, existing.visKey, existing.fields.ownerId, now, userId, session.deviceId, keys);
@@ -286,10 +319,9 @@ export class SyncService {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
         if (!inScope(session.scope, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
         if (existing.deletedAt === null) return { result: { seq: m.seq, status: 'applied', version: existing.version }, cn: 0 };
-        const parent = visibilityParent(entity);
+        const parent = effectiveParent(entity, existing.fields);
         if (parent) {
-          const parentId = existing.fields[parent.field];
-          const p = typeof parentId === 'string' ? await loadRecord(q, parent.entity, parentId) : undefined;
+          const p = await loadRecord(q, parent.entity, parent.id);
           if (p && p.deletedAt !== null) throw new Rejection('VALIDATION', `the ${parent.entity} of this ${entity} is deleted; restore it first`, [{ field: parent.field, key: 'validation.ref' }]);
         }
         const cn = await this.setDeleted(q, existing, now, userId, session.deviceId, keys, false);

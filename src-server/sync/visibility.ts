@@ -13,6 +13,9 @@ export interface Scope {
   keys: string[];
 }
 
+/** The key of records everyone sees (products, competitors, pipeline stages). */
+export const GLOBAL_KEY = '*';
+
 export function scopeFor(user: User): Scope {
   switch (user.role) {
     case 'admin':
@@ -22,7 +25,7 @@ export function scopeFor(user: User): Scope {
     case 'sales_rep':
     case 'service_agent':
     case 'marketing':
-      return { all: false, keys: [user.id] };
+      return { all: false, keys: [user.id, GLOBAL_KEY] };
     default: {
       const exhaustive: never = user.role;
       return exhaustive;
@@ -34,20 +37,32 @@ export function inScope(scope: Scope, key: string | null | undefined): boolean {
   return scope.all || (key !== null && key !== undefined && scope.keys.includes(key));
 }
 
-/** The cascading ref of an entity (a contact's accountId): its visibility follows that parent. */
-export function visibilityParent(entity: EntityName): { field: string; entity: EntityName } | null {
+/**
+ * The cascading refs of an entity in order of precedence (a contact's accountId; an activity's
+ * accountId, then leadId): its visibility follows the first one that is set.
+ */
+export function visibilityParents(entity: EntityName): { field: string; entity: EntityName }[] {
+  const out: { field: string; entity: EntityName }[] = [];
   for (const [field, def] of Object.entries(entities[entity].fields as Record<string, FieldDef>)) {
-    if (def.kind === 'ref' && def.cascade && (entityNames as string[]).includes(def.entity)) return { field, entity: def.entity as EntityName };
+    if (def.kind === 'ref' && def.cascade && (entityNames as string[]).includes(def.entity)) out.push({ field, entity: def.entity as EntityName });
+  }
+  return out;
+}
+
+/** The parent a record with these fields follows, if any. */
+export function effectiveParent(entity: EntityName, fields: Record<string, unknown>): { field: string; entity: EntityName; id: string } | null {
+  for (const p of visibilityParents(entity)) {
+    const id = fields[p.field];
+    if (typeof id === 'string' && id !== '') return { ...p, id };
   }
   return null;
 }
 
-/** Entities whose visibility follows `parent` through a cascading ref. */
+/** Entities whose visibility can follow `parent` through a cascading ref. */
 export function visibilityChildren(parent: EntityName): { entity: EntityName; field: string }[] {
   const out: { entity: EntityName; field: string }[] = [];
   for (const name of entityNames) {
-    const p = visibilityParent(name);
-    if (p && p.entity === parent) out.push({ entity: name, field: p.field });
+    for (const p of visibilityParents(name)) if (p.entity === parent) out.push({ entity: name, field: p.field });
   }
   return out;
 }

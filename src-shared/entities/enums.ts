@@ -25,3 +25,18 @@ export const accountStatuses = ['normal', 'locked'] as const;
 export const poolStates = ['owned', 'pool'] as const;
 export const decisionRoles = ['decision_maker', 'influencer', 'user'] as const;
 export const currencies = ['CNY', 'USD', 'EUR', 'HKD'] as const;
+
+// --- sales -----------------------------------------------------------------------------------
+export const leadStatuses = ['new', 'contacted', 'qualified', 'converted', 'lost'] as const;
+/** What a pipeline stage means for the deals in it: still open, won, or lost. */
+export const stageKinds = ['open', 'won', 'lost'] as const;
+export const activityTypes = ['call', 'visit', 'email', 'meeting', 'wechat', 'checkin'] as const;
+export const taskStatuses = ['open', 'done', 'cancelled'] as const;
+/** Where a task came from: made by hand, or by a rule (overdue follow-up, pool warning, overdue payment). */
+export const taskSources = ['manual', 'follow_up', 'pool_warning', 'payment_overdue'] as const;
+export const quoteStatuses = ['draft', 'sent', 'accepted', 'rejected', 'expired'] as const;
+/** 待审核 → 已审核 → 已发货 → 已完成, or cancelled (see sales/order-flow.ts). */
+export const orderStatuses = ['pending_review', 'approved', 'shipped', 'completed', 'cancelled'] as const;
+export const paymentMethods = ['bank_transfer', 'cash', 'cheque', 'alipay', 'wechat_pay', 'acceptance_bill', 'other'] as const;
+export const contractStatuses = ['draft', 'in_approval', 'signed', 'expired', 'voided'] as const;
+export const paymentPlanStatuses = ['pending', 'partial', 'done', 'overdue'] as const;

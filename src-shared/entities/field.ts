@@ -17,7 +17,10 @@ export type FieldKind =
   | 'date'
   | 'datetime'
   | 'ref'
-  | 'tags';
+  | 'tags'
+  | 'decimal'
+  | 'refs'
+  | 'lines';
 
 interface FieldCommon {
   /** Must be present and non-empty on create and stay so on update. */
@@ -82,20 +85,59 @@ export interface RefField extends FieldCommon {
 export interface TagsField extends FieldCommon {
   kind: 'tags';
 }
+/** A number with a fraction (coordinates, a probability's weight): never money. */
+export interface DecimalField extends FieldCommon {
+  kind: 'decimal';
+  min?: number;
+  max?: number;
+  /** Digits after the point kept and shown. */
+  scale: number;
+}
+/** Several records of one entity (an opportunity's competitors), stored as a JSON array of ids. */
+export interface RefsField extends FieldCommon {
+  kind: 'refs';
+  entity: string;
+}
+/**
+ * Line items (products, quantities, prices, discounts) of an opportunity, quote or order: a JSON
+ * array of LineItem. Amounts are integer minor units in the currency named by `currencyField`;
+ * totals are computed by src-shared/sales/lines.util.ts on both sides.
+ */
+export interface LinesField extends FieldCommon {
+  kind: 'lines';
+  currencyField: string;
+}
 
-export type FieldDef = TextField | EnumField | NumberField | MoneyField | BoolField | DateField | RefField | TagsField;
+export interface LineItem {
+  /** The product, or null for a free-text line. */
+  productId: string | null;
+  /** The product's name and code when the line was made (kept if the product changes later). */
+  name: string;
+  code: string | null;
+  unit: string | null;
+  /** Quantity, up to three decimals. */
+  qty: number;
+  /** Unit price in minor units (分). */
+  unitPrice: number;
+  /** Discount in basis points of the line (1,000 = 10% off). */
+  discountBp: number;
+}
+
+export type FieldDef = TextField | EnumField | NumberField | MoneyField | BoolField | DateField | RefField | TagsField | DecimalField | RefsField | LinesField;
 
 type Nullable<F, T> = F extends { required: true } ? T : T | null;
 
 export type FieldValue<F> = F extends EnumField<infer V>
   ? Nullable<F, V[number]>
-  : F extends { kind: 'int' | 'money' | 'datetime' }
+  : F extends { kind: 'int' | 'money' | 'datetime' | 'decimal' }
     ? Nullable<F, number>
     : F extends { kind: 'bool' }
       ? boolean
-      : F extends { kind: 'tags' }
+      : F extends { kind: 'tags' | 'refs' }
         ? string[]
-        : Nullable<F, string>;
+        : F extends { kind: 'lines' }
+          ? LineItem[]
+          : Nullable<F, string>;
 
 export const systemFieldNames = ['id', 'ownerId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedAt'] as const;
 export type SystemFieldName = (typeof systemFieldNames)[number];
@@ -124,6 +166,15 @@ export interface EntityDef<N extends string = string, F extends Record<string, F
   sections: string[];
   /** Default grid sort. */
   defaultSort: { field: string; dir: 'asc' | 'desc' };
+  /**
+   * Who sees the records: `owner` (default) by owner, or through a cascading parent; `global`:
+   * everyone (products, competitors, pipeline stages).
+   */
+  visibility?: 'owner' | 'global';
+  /** Roles that may create, change or delete records (checked by the server); absent: anyone in scope. */
+  writeRoles?: readonly string[];
+  /** Record statuses and their allowed next statuses, checked on both sides (orders). */
+  transitions?: { field: string; allowed: Readonly<Record<string, readonly string[]>> };
 }
 
 export type EntityRecord<D extends EntityDef> = SystemFields & { [K in keyof D['fields']]: FieldValue<D['fields'][K]> };
@@ -137,4 +188,9 @@ export function defineEntity<const N extends string, const F extends Record<stri
 
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Kinds stored as JSON arrays in a text column (tags, several refs, line items): '[]' when empty. */
+export function isJsonKind(def: FieldDef | undefined): boolean {
+  return def?.kind === 'tags' || def?.kind === 'refs' || def?.kind === 'lines';
 }

@@ -1,7 +1,7 @@
 import type { EntityName } from './index';
 
-/** Number prefixes of server-assigned fields (客户编号 C-000123; orders and contracts follow). */
-const PREFIX: Record<string, string> = { 'account.customerNo': 'C' };
+/** Number prefixes of server-assigned fields: 客户编号 C-000123, 报价 Q-, 订单 SO-, 合同 HT- (合同). */
+const PREFIX: Record<string, string> = { 'account.customerNo': 'C', 'quote.quoteNo': 'Q', 'order.orderNo': 'SO', 'contract.contractNo': 'HT' };
 
 function prefixOf(entity: EntityName, field: string): string {
   return PREFIX[`${entity}.${field}`] ?? entity.slice(0, 3).toUpperCase();

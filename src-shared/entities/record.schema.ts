@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../result';
 import { isEmail, normalizeMobile, normalizePhone, normalizeUrl } from '../phone.util';
+import { MAX_QTY } from '../sales/lines.util';
 import type { FieldDef } from './field';
 import { entities, type EntityName } from './index';
 
@@ -91,6 +92,36 @@ export function fieldSchema(def: FieldDef): z.ZodType<unknown> {
               : v,
         z.array(z.string().trim().min(1).max(30, { error: 'validation.tooLong' }), { error: 'validation.tags' }).max(20, { error: 'validation.tooMany' }),
       );
+    case 'decimal':
+      return z.preprocess(
+        (v) => {
+          const b = blankToNull(trimmed(v));
+          return typeof b === 'string' && /^-?\d+(\.\d+)?$/.test(b) ? Number(b) : b;
+        },
+        z
+          .number({ error: 'validation.number' })
+          .refine((v) => Number.isFinite(v) && (def.min === undefined || v >= def.min) && (def.max === undefined || v <= def.max), { error: 'validation.range' })
+          .transform((v) => Math.round(v * 10 ** def.scale) / 10 ** def.scale)
+          .nullable(),
+      );
+    case 'refs':
+      return z.preprocess(
+        (v) =>
+          v === null || v === undefined || v === ''
+            ? []
+            : typeof v === 'string'
+              ? v
+                  .split(/[,，]/)
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : v,
+        z
+          .array(z.string().min(1).max(64), { error: 'validation.ref' })
+          .max(50, { error: 'validation.tooMany' })
+          .transform((ids) => [...new Set(ids)]),
+      );
+    case 'lines':
+      return z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : typeof v === 'string' ? safeJson(v) : v), z.array(lineItem, { error: 'validation.lines' }).max(200, { error: 'validation.tooMany' }));
     default: {
       const exhaustive: never = def;
       return exhaustive;
@@ -98,9 +129,35 @@ export function fieldSchema(def: FieldDef): z.ZodType<unknown> {
   }
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** One line item as stored (see LineItem): quantities up to three decimals, money in minor units. */
+const lineItem = z.object(
+  {
+    productId: z.string().min(1).max(64).nullable().default(null),
+    name: z.string({ error: 'validation.lines' }).trim().min(1, { error: 'validation.lines' }).max(200, { error: 'validation.lines' }),
+    code: z.string().max(40).nullable().default(null),
+    unit: z.string().max(20).nullable().default(null),
+    qty: z
+      .number({ error: 'validation.lines' })
+      .positive({ error: 'validation.lines' })
+      .max(MAX_QTY, { error: 'validation.lines' })
+      .refine((q) => Math.abs(Math.round(q * 1000) - q * 1000) < 1e-6, { error: 'validation.lines' }),
+    unitPrice: z.number({ error: 'validation.lines' }).int({ error: 'validation.lines' }).min(0, { error: 'validation.lines' }).max(1e13, { error: 'validation.lines' }),
+    discountBp: z.number({ error: 'validation.lines' }).int({ error: 'validation.lines' }).min(0, { error: 'validation.lines' }).max(10_000, { error: 'validation.lines' }).default(0),
+  },
+  { error: 'validation.lines' },
+);
+
 function issueParams(def: FieldDef): Record<string, string | number> | undefined {
   if ('max' in def && def.max !== undefined) return { max: def.max };
-  if (def.kind === 'int' && def.min !== undefined) return { min: def.min };
+  if ((def.kind === 'int' || def.kind === 'decimal') && def.min !== undefined) return { min: def.min };
   return undefined;
 }
 
@@ -150,7 +207,7 @@ export function validateValues(
     if (mode === 'create' && !(name in values) && !issues.some((i) => i.field === name)) {
       if (def.kind === 'enum' && def.default !== undefined) values[name] = def.default;
       else if (def.kind === 'bool') values[name] = def.default ?? false;
-      else if (def.kind === 'tags') values[name] = [];
+      else if (def.kind === 'tags' || def.kind === 'refs' || def.kind === 'lines') values[name] = [];
       else values[name] = null;
     }
     if (def.required && name in values && (values[name] === null || values[name] === '')) {

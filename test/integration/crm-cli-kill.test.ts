@@ -10,6 +10,7 @@ import { entities, type EntityName, type FieldDef } from '../../src-shared/entit
 import { MAX_PUSH_MUTATIONS, type Mutation } from '../../src-shared/sync/protocol.contract';
 import { tempDir } from '../support/core-fixture';
 import { openTestClient, postgresAvailable, startTestServer, type StoreKind, type TestClient, type TestServer } from '../support/sync-fixture';
+import { DEFAULT_STAGES } from '../../src-server/sales/default-stages';
 
 /**
  * "A client process killed with SIGKILL during a push and during a pull loses nothing and applies
@@ -250,7 +251,7 @@ for (const kind of stores) {
       const left = peek(dir, (db) => n((db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n));
       expect(left).toBe(total(OFFLINE) - MAX_PUSH_MUTATIONS);
       expect(await serverCount(server, 'SELECT count(*) AS n FROM mutation_results')).toBe(2 * MAX_PUSH_MUTATIONS);
-      expect(await serverCount(server, 'SELECT count(*) AS n FROM changes')).toBe(2 * MAX_PUSH_MUTATIONS);
+      expect(await serverCount(server, "SELECT count(*) AS n FROM changes WHERE entity <> 'stage'")).toBe(2 * MAX_PUSH_MUTATIONS);
 
       expect(await crm('--profile', dir, 'sync')).toMatch(new RegExp(`: ${left} changes sent, 0 waiting$`, 'm'));
 
@@ -258,14 +259,14 @@ for (const kind of stores) {
       expect(await serverCount(server, 'SELECT count(*) AS n FROM mutation_results')).toBe(total(OFFLINE));
       const results = await server.server.store.all<{ result: string }>('SELECT result FROM mutation_results');
       expect(results.filter((r) => (JSON.parse(r.result) as { status: string }).status !== 'applied')).toEqual([]);
-      const kinds = await server.server.store.all<{ kind: string; n: unknown }>('SELECT kind, count(*) AS n FROM changes GROUP BY kind ORDER BY kind');
+      const kinds = await server.server.store.all<{ kind: string; n: unknown }>("SELECT kind, count(*) AS n FROM changes WHERE entity <> 'stage' GROUP BY kind ORDER BY kind");
       expect(kinds.map((k) => [k.kind, n(k.n)])).toEqual([
         ['create', OFFLINE.accounts + OFFLINE.contacts],
         ['delete', OFFLINE.deletes],
         ['update', OFFLINE.updates],
       ]);
       const perEntity = await server.server.store.all<{ entity: string; n: unknown; live: unknown }>(
-        'SELECT entity, count(*) AS n, sum(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END) AS live FROM records GROUP BY entity ORDER BY entity',
+        "SELECT entity, count(*) AS n, sum(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END) AS live FROM records WHERE entity <> 'stage' GROUP BY entity ORDER BY entity",
       );
       expect(perEntity.map((e) => [e.entity, n(e.n), n(e.live)])).toEqual([
         ['account', OFFLINE.accounts, OFFLINE.accounts],
@@ -278,7 +279,7 @@ for (const kind of stores) {
         expect((await after.call('conflict.list', { includeResolved: true })).entries).toEqual([]);
         const expected = await serverState(server);
         const actual = replicaState(after.core, expected);
-        expect(Object.keys(actual).length).toBe(OFFLINE.accounts + OFFLINE.contacts);
+        expect(Object.keys(actual).length).toBe(OFFLINE.accounts + OFFLINE.contacts + DEFAULT_STAGES.length);
         expect(actual).toEqual(expected);
         // Server numbers arrived for every account, including those of the batch answered twice.
         const numbers = after.core.replica.sqlite.prepare("SELECT count(DISTINCT customer_no) AS n FROM accounts WHERE customer_no LIKE 'C-0%'").get() as { n: number };
@@ -296,13 +297,14 @@ for (const kind of stores) {
         const dir = profile();
         const setup = await signedIn(dir, server, 'boss');
         await setup.core.sync.syncNow();
-        expect(setup.core.sync.cursor()).toBe(0);
+        // A fresh server holds its built-in pipeline stages only.
+        expect(setup.core.sync.cursor()).toBe(DEFAULT_STAGES.length);
         setup.close();
 
         // Another user's thousands of changes reach the server.
         await pushElsewhere(server, 'wang', ELSEWHERE);
         const head = await server.server.sync.head();
-        expect(head).toBe(total(ELSEWHERE));
+        expect(head).toBe(total(ELSEWHERE) + DEFAULT_STAGES.length);
 
         // Kill the victim when it asks for its second page: the first is applied with its cursor.
         const sync = server.server.sync;
@@ -324,14 +326,14 @@ for (const kind of stores) {
         const killed = await victim.exited;
         sync.pull = pull;
         expect(killed.signal).toBe('SIGKILL');
-        expect(pages).toEqual([PULL_PAGE, 2 * PULL_PAGE]);
+        expect(pages).toEqual([DEFAULT_STAGES.length + PULL_PAGE, DEFAULT_STAGES.length + 2 * PULL_PAGE]);
 
         // Mid-pull: the cursor moved past the first page and no further, and exactly its records arrived.
         const [cursor, accounts] = peek(dir, (db) => [
           n((db.prepare("SELECT value FROM replica_meta WHERE key = 'sync.cursor'").get() as { value: string }).value),
           n((db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n),
         ]);
-        expect(cursor).toBe(PULL_PAGE);
+        expect(cursor).toBe(DEFAULT_STAGES.length + PULL_PAGE);
         expect(cursor).toBeLessThan(head);
         expect(accounts).toBe(PULL_PAGE);
 
@@ -339,7 +341,7 @@ for (const kind of stores) {
 
         // The victim sent nothing: the server's log is as the other user left it.
         expect(await server.server.sync.head()).toBe(head);
-        expect(await serverCount(server, 'SELECT count(*) AS n FROM changes')).toBe(total(ELSEWHERE));
+        expect(await serverCount(server, "SELECT count(*) AS n FROM changes WHERE entity <> 'stage'")).toBe(total(ELSEWHERE));
         expect(await serverCount(server, "SELECT count(*) AS n FROM mutation_results WHERE device_id IN (SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = 'boss')")).toBe(0);
 
         const after = openTestClient({ dir });
@@ -351,7 +353,7 @@ for (const kind of stores) {
           const all = await serverState(server);
           const expected = Object.fromEntries(Object.entries(all).filter(([, r]) => r.live));
           const actual = replicaState(after.core, expected);
-          expect(Object.keys(actual).length).toBe(ELSEWHERE.accounts + ELSEWHERE.contacts - ELSEWHERE.deletes);
+          expect(Object.keys(actual).length).toBe(ELSEWHERE.accounts + ELSEWHERE.contacts - ELSEWHERE.deletes + DEFAULT_STAGES.length);
           expect(actual).toEqual(expected);
         } finally {
           after.close();

@@ -92,7 +92,7 @@ describe('crm command line against a sync server (sqlite)', { timeout: 120_000 }
       crm('--profile', stranger, 'login', '--server', server.url, '--username', 'wang', '--password', 'not-the-password'),
       // Port 1 on loopback: nothing listens there.
       crm('--profile', profile(), 'login', '--server', 'http://127.0.0.1:1', '--username', 'wang', '--password', 'password-1'),
-      crm('--profile', rep, 'get', 'opportunity', 'x'),
+      crm('--profile', rep, 'get', 'campaign', 'x'),
       run('npm', ['run', '--silent', 'crm', '--', '--help']),
     ]);
     expect(a.code, a.stderr).toBe(0);
@@ -106,7 +106,7 @@ describe('crm command line against a sync server (sqlite)', { timeout: 120_000 }
     expect(unreachable.code).toBe(5);
     expect(oneLine(unreachable)).toMatch(/^crm: the sync server cannot be reached: cannot reach http:\/\/127\.0\.0\.1:1/);
     expect(usage.code).toBe(2);
-    expect(oneLine(usage)).toBe('crm: unknown entity "opportunity": use one of account, contact');
+    expect(oneLine(usage)).toBe('crm: unknown entity "campaign": use one of account, contact, stage, product, competitor, lead, opportunity, activity, task, quote, order, contract, payment_plan, payment');
     // The package.json script line runs the same entry.
     expect(help.code).toBe(0);
     for (const command of ['login', 'sync', 'status', 'create', 'update', 'delete', 'get', 'list', 'conflicts']) expect(help.stdout).toContain(`  ${command}`);
@@ -181,6 +181,25 @@ describe('crm command line against a sync server (sqlite)', { timeout: 120_000 }
     expect(status.lastSyncAt).toEqual(expect.any(Number));
   });
 
+  it('reaches every sales entity by its name: a deal, a quote with lines, an order and its steps', async () => {
+    const stages = await okJson<Rec[]>('--profile', rep, 'list', 'stage', '--json');
+    expect(stages.map((st) => st.code).sort()).toEqual(['lost', 'negotiation', 'proposal', 'prospecting', 'qualification', 'won']);
+    const opp = await okJson<Rec>('--profile', rep, 'create', 'opportunity', '--set', `accountId=${accountId}`, '--set', 'name=华为 5G 基站配套', '--set', 'stageId=stage-qualification', '--set', 'amount=50000000', '--json');
+    expect(await okJson<Rec>('--profile', rep, 'get', 'opportunity', opp.id as string, '--json')).toMatchObject({ status: 'open', probability: 30, amount: 50_000_000 });
+    const lines = JSON.stringify([{ name: '射频模块', qty: 4, unitPrice: 1_250_000, discountBp: 1_000 }]);
+    const quote = await okJson<Rec>('--profile', rep, 'create', 'quote', '--set', `accountId=${accountId}`, '--set', `opportunityId=${opp.id as string}`, '--set', 'title=射频模块报价', '--set', `lines=${lines}`, '--json');
+    const shown = await ok('--profile', rep, 'get', 'quote', quote.id as string);
+    expect(shown).toMatch(/^total\s+4500000$/m);
+    expect(shown).toMatch(/^lines\s+\[\{"productId":null,"name":"射频模块"/m);
+    const order = await okJson<Rec>('--profile', rep, 'create', 'order', '--set', `accountId=${accountId}`, '--set', `quoteId=${quote.id as string}`, '--set', `lines=${lines}`, '--json');
+    const skip = await crm('--profile', rep, 'update', 'order', order.id as string, '--set', 'status=completed');
+    expect(skip.code).toBe(3);
+    expect(oneLine(skip)).toMatch(/status/);
+    await ok('--profile', rep, 'update', 'order', order.id as string, '--set', 'status=approved');
+    expect(await ok('--profile', rep, 'sync')).toMatch(/: 4 changes sent, 0 waiting/);
+    expect(await okJson<Rec>('--profile', rep, 'get', 'order', order.id as string, '--json')).toMatchObject({ orderNo: 'SO-000001', status: 'approved', amount: 4_500_000 });
+  });
+
   it('sync fails with exit 5 when the server is gone, and the change waits for the next sync', async () => {
     await ok('--profile', rep, 'create', 'account', '--set', 'name=离线客户');
     await server.close();
@@ -189,4 +208,6 @@ describe('crm command line against a sync server (sqlite)', { timeout: 120_000 }
     expect(oneLine(r)).toMatch(/^crm: the sync server cannot be reached: cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED$/);
     expect(await okJson<{ pending: number }>('--profile', rep, 'status', '--json')).toMatchObject({ pending: 1 });
   });
+
 });
+

@@ -242,7 +242,7 @@ for (const kind of stores) {
       const queries = [
         '',
         'entity=',
-        'entity=opportunity',
+        'entity=campaign',
         'entity=__proto__',
         'entity=toString',
         'entity=ACCOUNT',
@@ -301,7 +301,7 @@ for (const kind of stores) {
         push([account(1.5)]),
         push([account(2 ** 53)]),
         push([account(2, { seq: '2' })]),
-        push([account(2, { entity: 'opportunity' })]),
+        push([account(2, { entity: 'campaign' })]),
         push([account(2, { entity: 'user' })]),
         push([account(2, { entity: '__proto__' })]),
         push([account(2, { op: 'upsert' })]),

@@ -7,6 +7,7 @@ import { PG_URL, type StoreKind } from '../support/sync-fixture';
 import { tempDir } from '../support/core-fixture';
 import { SyncSocket, login, request, type Device } from '../support/server-client';
 import { ROOT, killServes, newStoreTarget, openRawDb, seedUser, spawnServe, startServe, type StoreTarget } from '../support/server-process';
+import { DEFAULT_STAGES } from '../../src-server/sales/default-stages';
 
 /**
  * `crm-server serve` as a process: health, JSON logs on stdout, a clean exit on SIGTERM, HTTPS,
@@ -40,7 +41,7 @@ for (const kind of stores) {
         expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
         const health = await request(`${url}/health`);
         expect(health.status).toBe(200);
-        expect(JSON.parse(health.text)).toEqual({ ok: true, version: VERSION, store: kind, cn: 0 });
+        expect(JSON.parse(health.text)).toEqual({ ok: true, version: VERSION, store: kind, cn: DEFAULT_STAGES.length });
 
         rep = await login(url, 'wang.rep', 'rep-password-1', 'laptop');
         const socket = await SyncSocket.open(url);
@@ -84,12 +85,12 @@ for (const kind of stores) {
           expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
           const health = await request(`${url}/health`, { ca });
           expect(health.status).toBe(200);
-          expect(JSON.parse(health.text)).toEqual({ ok: true, version: VERSION, store: kind, cn: 0 });
+          expect(JSON.parse(health.text)).toEqual({ ok: true, version: VERSION, store: kind, cn: DEFAULT_STAGES.length });
           // Without trusting the certificate, the client refuses: it really is TLS with this certificate.
           await expect(request(`${url}/health`)).rejects.toThrow(/self[- ]signed/i);
           await expect(request(`${url.replace('https:', 'http:')}/health`)).rejects.toThrow();
           const socket = await SyncSocket.open(url, { ca });
-          expect(await socket.hello(rep.token)).toMatchObject({ type: 'welcome', cursor: 0 });
+          expect(await socket.hello(rep.token)).toMatchObject({ type: 'welcome', cursor: DEFAULT_STAGES.length });
           socket.close();
           proc.signal('SIGTERM');
           expect(await proc.exited).toEqual({ code: 0, signal: null });
@@ -109,7 +110,9 @@ for (const kind of stores) {
       async () => {
         const db = await openRawDb(target);
         let before: unknown[];
+        let records: number[];
         try {
+          records = (await db.all<{ n: number }>('SELECT count(*) AS n FROM records')).map((r) => Number(r.n));
           await db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [9999, '9999_from_the_future.sql', Date.now()]);
           before = await db.all('SELECT * FROM schema_migrations ORDER BY version');
         } finally {
@@ -123,7 +126,7 @@ for (const kind of stores) {
         const after = await openRawDb(target);
         try {
           expect(await after.all('SELECT * FROM schema_migrations ORDER BY version')).toEqual(before);
-          expect((await after.all<{ n: number }>('SELECT count(*) AS n FROM records')).map((r) => Number(r.n))).toEqual([0]);
+          expect((await after.all<{ n: number }>('SELECT count(*) AS n FROM records')).map((r) => Number(r.n))).toEqual(records);
         } finally {
           await after.close();
         }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readMeta } from '../../src-main/core/db/replica';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import type { Mutation } from '../../src-shared/sync/protocol.contract';
+import { DEFAULT_STAGES } from '../../src-server/sales/default-stages';
 import { tempDir } from '../support/core-fixture';
 import { openTestClient, startTestServer, type TestClient, type TestServer } from '../support/sync-fixture';
 
@@ -12,6 +13,8 @@ import { openTestClient, startTestServer, type TestClient, type TestServer } fro
  */
 describe('search entries after a first sync', () => {
   const ACCOUNTS = 1500;
+  // What the first sync brings: the accounts and the server's built-in pipeline stages.
+  const RECORDS = ACCOUNTS + DEFAULT_STAGES.length;
   let server: TestServer;
   const clients: TestClient[] = [];
   const dirs: string[] = [];
@@ -55,7 +58,7 @@ describe('search entries after a first sync', () => {
     clients.push(c);
     await c.call('sync.login', { server: server.url, username: 'wang', password: 'password-1' });
     await c.core.sync.syncNow();
-    expect(indexState(c)).toEqual({ docs: ACCOUNTS, owed: null, automerge: 4 });
+    expect(indexState(c)).toEqual({ docs: RECORDS, owed: null, automerge: 4 });
     expect(c.core.sync.status().searchIndex ?? null).toBeNull();
     expect(await found(c, 0)).toBe(true);
     expect(await found(c, ACCOUNTS - 1)).toBe(true);
@@ -74,13 +77,13 @@ describe('search entries after a first sync', () => {
     await c.core.sync.syncNow();
     expect((await c.call('record.list', { entity: 'account', limit: 1 })).total).toBe(ACCOUNTS);
     // One chunk is made as the cycle ends, the rest after it.
-    expect(c.core.sync.status().searchIndex).toEqual({ indexed: 1000, total: ACCOUNTS });
+    expect(c.core.sync.status().searchIndex).toEqual({ indexed: 1000, total: RECORDS });
     expect(indexState(c).owed).toBe('1');
     while (c.core.sync.status().searchIndex) await new Promise((r) => setTimeout(r, 5));
-    expect(progress[0]).toEqual({ indexed: 0, total: ACCOUNTS });
-    expect(indexState(c)).toEqual({ docs: ACCOUNTS, owed: null, automerge: 4 });
+    expect(progress[0]).toEqual({ indexed: 0, total: RECORDS });
+    expect(indexState(c)).toEqual({ docs: RECORDS, owed: null, automerge: 4 });
     expect(await found(c, ACCOUNTS - 1)).toBe(true);
-    expect((await c.call('sync.log', {})).entries.map((e) => e.detail)).toContain(`search index: ${ACCOUNTS} records`);
+    expect((await c.call('sync.log', {})).entries.map((e) => e.detail)).toContain(`search index: ${RECORDS} records`);
   });
 
   it('a build cut short by closing the core goes on at the next cycle', async () => {
@@ -97,7 +100,7 @@ describe('search entries after a first sync', () => {
     expect(indexState(again)).toEqual({ docs: 1000, owed: '1', automerge: 0 });
     expect(await found(again, ACCOUNTS - 1)).toBe(false);
     await again.core.sync.syncNow();
-    expect(indexState(again)).toEqual({ docs: ACCOUNTS, owed: null, automerge: 4 });
+    expect(indexState(again)).toEqual({ docs: RECORDS, owed: null, automerge: 4 });
     expect(await found(again, ACCOUNTS - 1)).toBe(true);
   });
 
@@ -115,7 +118,7 @@ describe('search entries after a first sync', () => {
     // Taken on an empty index, these said 2 rows, and FTS5's deletes of merged segments
     // (by rowid range) became scans of the whole table.
     expect(stat('search_fts_data')).toBe(String(rows));
-    expect(stat('search_doc')?.split(' ')[0]).toBe(String(ACCOUNTS));
+    expect(stat('search_doc')?.split(' ')[0]).toBe(String(RECORDS));
     const plan = sqlite.prepare('EXPLAIN QUERY PLAN SELECT id FROM search_fts_data WHERE id >= ? AND id <= ?').all(1, 2) as { detail: string }[];
     expect(plan.map((p) => p.detail).join()).toMatch(/^SEARCH search_fts_data USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)$/);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRoute, parseHash, routeToHash } from '../../src-renderer/state/routes';
+import { entityNames } from '../../src-shared/entities/index';
+import { defaultRoute, listHash, parseHash, routeToHash } from '../../src-renderer/state/routes';
 
 describe('renderer hash routes', () => {
   it('reads the module lists and record pages', () => {
@@ -15,5 +16,19 @@ describe('renderer hash routes', () => {
 
   it('writes what it reads', () => {
     for (const hash of ['#/accounts', '#/contacts', '#/contacts/01a2%2F05']) expect(routeToHash(parseHash(hash))).toBe(hash);
+  });
+
+  it('has a list and record pages for every entity, each under its own segment', () => {
+    const seen = new Set<string>();
+    for (const entity of entityNames) {
+      const list = routeToHash({ view: 'list', entity });
+      expect(list).toBe(listHash(entity));
+      expect(seen.has(list), list).toBe(false);
+      seen.add(list);
+      expect(parseHash(list)).toEqual({ view: 'list', entity });
+      expect(parseHash(`${list}/0192-x`)).toEqual({ view: 'detail', entity, id: '0192-x' });
+    }
+    expect(parseHash('#/payment-plans')).toEqual({ view: 'list', entity: 'payment_plan' });
+    expect(parseHash('#/opportunities/o1')).toEqual({ view: 'detail', entity: 'opportunity', id: 'o1' });
   });
 });

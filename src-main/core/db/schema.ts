@@ -1,5 +1,5 @@
 import { getTableColumns } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, type AnySQLiteColumn, type SQLiteColumnBuilderBase } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, type AnySQLiteColumn, type SQLiteColumnBuilderBase } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
 import { entities, snakeCase, type EntityDef, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
 
@@ -19,7 +19,12 @@ function columnFor(name: string, def: FieldDef): SQLiteColumnBuilderBase {
     case 'bool':
       return integer(col, { mode: 'boolean' }).notNull().default(false);
     case 'tags':
+    case 'refs':
       return text(col, { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`);
+    case 'lines':
+      return text(col, { mode: 'json' }).$type<unknown[]>().notNull().default(sql`'[]'`);
+    case 'decimal':
+      return real(col);
     case 'text':
     case 'longtext':
     case 'email':
@@ -75,8 +80,35 @@ function entityTable(def: EntityDef) {
 
 export const accounts = entityTable(entities.account);
 export const contacts = entityTable(entities.contact);
+export const stages = entityTable(entities.stage);
+export const products = entityTable(entities.product);
+export const competitors = entityTable(entities.competitor);
+export const leads = entityTable(entities.lead);
+export const opportunities = entityTable(entities.opportunity);
+export const activities = entityTable(entities.activity);
+export const tasks = entityTable(entities.task);
+export const quotes = entityTable(entities.quote);
+export const orders = entityTable(entities.order);
+export const contracts = entityTable(entities.contract);
+export const paymentPlans = entityTable(entities.payment_plan);
+export const payments = entityTable(entities.payment);
 
-export const entityTables = { account: accounts, contact: contacts } satisfies Record<EntityName, unknown>;
+export const entityTables = {
+  account: accounts,
+  contact: contacts,
+  stage: stages,
+  product: products,
+  competitor: competitors,
+  lead: leads,
+  opportunity: opportunities,
+  activity: activities,
+  task: tasks,
+  quote: quotes,
+  order: orders,
+  contract: contracts,
+  payment_plan: paymentPlans,
+  payment: payments,
+} satisfies Record<EntityName, unknown>;
 export type EntityTable = (typeof entityTables)[EntityName];
 
 export function tableColumns(entity: EntityName): Record<string, AnySQLiteColumn> {

@@ -51,8 +51,15 @@ function text(value: ListFilter['value']): string {
 export function filterCondition(entity: EntityName, filter: ListFilter): SQL {
   const def = queryableField(entity, filter.field);
   const col = column(entity, filter.field);
-  if (def.kind === 'tags') {
-    // Tags are a JSON array; match any element.
+  if (def.kind === 'lines') {
+    if (filter.op === 'blank') return sql`json_array_length(${col}) = 0`;
+    if (filter.op === 'notBlank') return sql`json_array_length(${col}) > 0`;
+    // A line's product: any line naming it.
+    if (filter.op === 'eq') return sql`EXISTS (SELECT 1 FROM json_each(${col}) WHERE json_extract(value, '$.productId') = ${text(filter.value)})`;
+    throw new CrmError('BAD_REQUEST', `${filter.field} can be filtered by product (eq) or blank / notBlank only`);
+  }
+  if (def.kind === 'tags' || def.kind === 'refs') {
+    // Tags and several refs are a JSON array; match any element.
     if (filter.op === 'blank') return sql`json_array_length(${col}) = 0`;
     if (filter.op === 'notBlank') return sql`json_array_length(${col}) > 0`;
     const needle = text(filter.value);

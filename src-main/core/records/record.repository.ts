@@ -3,7 +3,8 @@ import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { uuidv7 } from 'uuidv7';
 import type { ListQuery, RecordData } from '../../../src-shared/api/client-api.contract';
-import { cascadeChildren, entities, isEntityName, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+import { cascadeChildren, entities, isEntityName, isJsonKind, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+import { copiedFromRef, derivedValues, recordIssues } from '../../../src-shared/entities/rules';
 import { validateValues } from '../../../src-shared/entities/record.schema';
 import { provisionalNumber } from '../../../src-shared/entities/numbering.util';
 import { CrmError, type FieldIssue } from '../../../src-shared/result';
@@ -21,15 +22,15 @@ export interface ChangeSink {
 
 /** A field value as better-sqlite3 binds it (drizzle does this mapping on the query-builder path). */
 function toSqlValue(def: FieldDef | undefined, value: unknown): unknown {
-  if (value === undefined) return def?.kind === 'tags' ? '[]' : def?.kind === 'bool' ? 0 : null;
-  if (def?.kind === 'tags') return JSON.stringify(value ?? []);
+  if (value === undefined) return isJsonKind(def) ? '[]' : def?.kind === 'bool' ? 0 : null;
+  if (isJsonKind(def)) return JSON.stringify(value ?? []);
   if (def?.kind === 'bool') return value ? 1 : 0;
   return value;
 }
 
 function fieldMode(fields: Record<string, FieldDef>, key: string): 'json' | 'bool' | 'plain' {
   const def = Object.hasOwn(fields, key) ? fields[key] : undefined;
-  return def?.kind === 'tags' ? 'json' : def?.kind === 'bool' ? 'bool' : 'plain';
+  return isJsonKind(def) ? 'json' : def?.kind === 'bool' ? 'bool' : 'plain';
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -197,12 +198,53 @@ export class RecordRepository {
     return issues;
   }
 
+  /**
+   * The record rules of src-shared/entities/rules.ts at write time, plus what the core stamps:
+   * values copied from a referenced record (an opportunity's status from its stage, and the
+   * stage's probability unless one was typed), totals from lines, and the moments a deal changed
+   * stage or closed, an order was approved / shipped / completed, a task was done. Returns the
+   * values to write with the user's (system fields included) and the issues found.
+   */
+  private withRules(entity: EntityName, before: RecordData | null, values: Record<string, unknown>, input: Record<string, unknown>, now: number): { values: Record<string, unknown>; issues: FieldIssue[] } {
+    const out = { ...values };
+    const merged = (): Record<string, unknown> => ({ ...(before ?? {}), ...out });
+    const changed = (field: string) => field in out && (before === null || !sameValue(before[field], out[field]));
+    for (const copy of copiedFromRef[entity] ?? []) {
+      if (!changed(copy.ref) || typeof out[copy.ref] !== 'string') continue;
+      const def = (entities[entity].fields as Record<string, FieldDef>)[copy.ref];
+      if (def?.kind !== 'ref' || !isEntityName(def.entity)) continue;
+      const target = this.find(def.entity, String(out[copy.ref]));
+      if (target) out[copy.field] = target[copy.from];
+      if (entity === 'opportunity' && target && !('probability' in input)) out.probability = target.probability ?? null;
+    }
+    if (entity === 'opportunity') {
+      if (changed('stageId')) out.stageChangedAt = now;
+      if (changed('status')) out.closedAt = out.status === 'open' ? null : now;
+    }
+    if (entity === 'order' && changed('status')) {
+      const stamp: Record<string, string> = { approved: 'approvedAt', shipped: 'shippedAt', completed: 'completedAt' };
+      const field = stamp[String(out.status)];
+      if (field) out[field] = now;
+    }
+    if (entity === 'task' && changed('status')) out.completedAt = out.status === 'done' ? now : null;
+    const current = merged();
+    for (const [field, value] of Object.entries(derivedValues(entity, current))) {
+      // Whatever was sent for a derived field, the stored value is the one the rule gives.
+      if (before === null || !sameValue(current[field], value)) out[field] = value;
+    }
+    return { values: out, issues: recordIssues(entity, before, merged()) };
+  }
+
   create(entity: EntityName, input: Record<string, unknown>, id?: string): RecordData {
-    const { values, issues } = validateValues(entity, input, 'create');
-    issues.push(...this.checkRefs(entity, values));
+    const validated = validateValues(entity, input, 'create');
+    const issues = validated.issues;
+    issues.push(...this.checkRefs(entity, validated.values));
     if (issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, issues);
     if (id && this.find(entity, id)) throw new CrmError('BAD_REQUEST', `${entity} ${id} already exists`);
     const now = this.tick();
+    const ruled = this.withRules(entity, null, validated.values, input, now);
+    if (ruled.issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, ruled.issues);
+    const values = ruled.values;
     const user = this.currentUser();
     const row: Record<string, unknown> = {
       ...values,
@@ -229,11 +271,14 @@ export class RecordRepository {
     return this.get(entity, recordId);
   }
 
-  update(entity: EntityName, id: string, input: Record<string, unknown>): RecordData {
+  update(entity: EntityName, id: string, input: Record<string, unknown>, options: { allowSystem?: boolean } = {}): RecordData {
     const existing = this.get(entity, id);
-    const { values, issues } = validateValues(entity, input, 'update');
-    issues.push(...this.checkRefs(entity, values));
+    const validated = validateValues(entity, input, 'update', options);
+    const issues = [...validated.issues, ...this.checkRefs(entity, validated.values)];
     if (issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, issues);
+    const ruled = this.withRules(entity, existing, validated.values, input, this.now());
+    if (ruled.issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, ruled.issues);
+    const values = ruled.values;
     const changes: Record<string, unknown> = {};
     const base: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(values)) {

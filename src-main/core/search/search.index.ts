@@ -19,7 +19,22 @@ export const SEARCH_INDEX_VERSION = 2;
  * its company's name, so a city name matches three times as many contacts as accounts).
  * Slots are permanent: a new entity takes a new number.
  */
-const SEARCH_SLOTS = { account: 1, contact: 2 } as const satisfies Record<EntityName, number>;
+const SEARCH_SLOTS = {
+  account: 1,
+  contact: 2,
+  stage: 3,
+  product: 4,
+  competitor: 5,
+  lead: 6,
+  opportunity: 7,
+  activity: 8,
+  task: 9,
+  quote: 10,
+  order: 11,
+  contract: 12,
+  payment_plan: 13,
+  payment: 14,
+} as const satisfies Record<EntityName, number>;
 const SLOT_SIZE = 2 ** 40;
 /** Retired FTS rows deleted together (see SearchIndex.retire). */
 const DEAD_BATCH = 500;

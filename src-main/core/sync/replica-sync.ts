@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RecordData } from '../../../src-shared/api/client-api.contract';
-import { entities, isEntityName, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+import { entities, isEntityName, isJsonKind, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
 import type { Change, MutationResult, SnapshotPage } from '../../../src-shared/sync/protocol.contract';
 import { tableColumns, updatedAtIndexName } from '../db/schema';
 import type { OutboxEntry } from '../outbox/outbox.repository';
@@ -17,7 +17,7 @@ function touch(t: Touched, entity: EntityName, id: string): void {
 }
 
 function sqlValue(def: FieldDef | undefined, value: unknown): unknown {
-  if (def?.kind === 'tags') return JSON.stringify(Array.isArray(value) ? value : []);
+  if (isJsonKind(def)) return JSON.stringify(Array.isArray(value) ? value : []);
   if (def?.kind === 'bool') return value ? 1 : 0;
   if (value === undefined) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
@@ -84,7 +84,7 @@ export class ReplicaSync {
     const names = cols.map(([, c]) => `"${c.name}"`).join(', ');
     const values = cols.map(([key]) => {
       const v = row[key];
-      if (v === undefined) return defs[key]?.kind === 'tags' ? '[]' : defs[key]?.kind === 'bool' ? 0 : key === 'deletedAt' ? null : null;
+      if (v === undefined) return isJsonKind(defs[key]) ? '[]' : defs[key]?.kind === 'bool' ? 0 : key === 'deletedAt' ? null : null;
       return sqlValue(defs[key], v);
     });
     this.prepare(`INSERT OR REPLACE INTO ${entities[entity].table} (${names}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
@@ -372,7 +372,7 @@ export class ReplicaSync {
     const defs = this.fieldsOf.get(entity) ?? {};
     const cols = Object.entries(tableColumns(entity));
     const from = cols.map(([field]) => columns.indexOf(field === 'syncVersion' ? 'version' : field));
-    const kinds = cols.map(([field]) => (defs[field]?.kind === 'tags' ? 'tags' : defs[field]?.kind === 'bool' ? 'bool' : 'plain'));
+    const kinds = cols.map(([field]) => (isJsonKind(defs[field]) ? 'tags' : defs[field]?.kind === 'bool' ? 'bool' : 'plain'));
     const insert = this.sqlite.prepare(`INSERT OR REPLACE INTO ${entities[entity].table} (${cols.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
     // The same values insertRow writes: absent columns get the column's default, deletedAt null.
     const params = (values: unknown[]): unknown[] => {
@@ -458,7 +458,7 @@ export class ReplicaSync {
           const record: Record<string, unknown> = {};
           for (const [key, col] of cols) {
             const v = raw[col.name];
-            record[key] = defs[key]?.kind === 'tags' && typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
+            record[key] = isJsonKind(defs[key]) && typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
           }
           this.records.search.putNew(entity, record as Record<string, unknown> & { id: string });
         }

@@ -293,6 +293,8 @@ export class SyncEngine {
     this.connecting ??= this.deps.connector
       .connect(creds.server, creds.token, this.cursor(), {
         onPoke: (cursor) => {
+          // A poke can still arrive while the core is closing (the socket closes after the replica).
+          if (this.stopped || !this.deps.sqlite.open) return;
           if (cursor > this.cursor()) this.schedule(0);
         },
         onClose: (failure) => {
