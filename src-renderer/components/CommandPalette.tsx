@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchHit } from '../../src-shared/api/client-api.contract';
 import { api } from '../api/client';
-import { hitSubtitles } from '../api/hit-subtitles';
+import { useHitSubtitles } from '../state/use-hit-subtitles';
 import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
@@ -26,19 +26,8 @@ export function CommandPalette() {
   const [searchedFor, setSearchedFor] = useState('');
   const seq = useRef(0);
   const listRef = useRef<HTMLUListElement>(null);
-  const [subtitles, setSubtitles] = useState<ReadonlyMap<string, string>>(new Map());
+  const subtitles = useHitSubtitles(hits, t);
 
-  // The index keeps a deal's account id and an amount in fen: the list shows them as the pages do.
-  useEffect(() => {
-    if (hits.length === 0) return;
-    let cancelled = false;
-    hitSubtitles(hits, t)
-      .then((found) => !cancelled && setSubtitles(found))
-      .catch(reportError);
-    return () => {
-      cancelled = true;
-    };
-  }, [hits, t]);
 
   const changeQuery = (value: string) => {
     setQuery(value);

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { SearchHit } from '../../src-shared/api/client-api.contract';
 import type { EntityName } from '../../src-shared/entities/index';
 import { api } from '../api/client';
-import { hitSubtitles } from '../api/hit-subtitles';
+import { useHitSubtitles } from '../state/use-hit-subtitles';
 import { useT } from '../i18n/use-t';
 import { reportError } from '../state/app.store';
 
@@ -37,19 +37,8 @@ export function RefPicker({ id, target, value, title, invalid, describedBy, test
   const [loading, setLoading] = useState(false);
   const seq = useRef(0);
   const excluded = exclude?.length ?? 0;
-  const [subtitles, setSubtitles] = useState<ReadonlyMap<string, string>>(new Map());
+  const subtitles = useHitSubtitles(hits, t);
 
-  // A deal's account, an order's amount: as the pages show them, not as the index keeps them.
-  useEffect(() => {
-    if (hits.length === 0) return;
-    let cancelled = false;
-    hitSubtitles(hits, t)
-      .then((found) => !cancelled && setSubtitles(found))
-      .catch(reportError);
-    return () => {
-      cancelled = true;
-    };
-  }, [hits, t]);
 
   // A new choice from outside (or the name arriving) replaces what the box shows.
   const [shownTitle, setShownTitle] = useState(title);
