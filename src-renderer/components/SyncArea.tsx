@@ -7,7 +7,7 @@ import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { useNow } from '../state/use-now';
 import { exportSyncLog, syncNow } from '../sync/sync-actions';
-import { syncErrorKey } from '../sync/sync-text';
+import { searchPercent, syncErrorKey } from '../sync/sync-text';
 import { Icon, type IconName } from './icons';
 
 const stateText: Record<SyncStatus['state'], MessageKey> = {
@@ -100,6 +100,11 @@ export function SyncStatusArea() {
             {t('sync.pending', { count: sync.pending })}
           </span>
         )}
+        {sync.searchIndex && (
+          <span className="sync-pending" data-testid="sync-search-index" title={t('sync.searchIndex.hint')}>
+            {t('sync.searchIndex', { percent: searchPercent(sync.searchIndex) })}
+          </span>
+        )}
         {isSyncing(sync.state) && (
           <span className="sync-last" data-testid="sync-last">
             {sync.lastSyncAt ? t('sync.lastSyncShort', { time: formatTimeAgo(sync.lastSyncAt, now, t) }) : t('sync.never')}
@@ -148,6 +153,14 @@ function SyncDetails({ sync, errorKey, now, onClose }: { sync: SyncStatus; error
         </dl>
       )}
       <dl className="sync-details">
+        {sync.searchIndex && (
+          <div>
+            <dt>{t('sync.details.searchIndex')}</dt>
+            <dd data-testid="sync-details-search-index">
+              {t('sync.details.searchIndexCount', { indexed: sync.searchIndex.indexed, total: sync.searchIndex.total })}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t('sync.details.pending')}</dt>
           <dd>{t('sync.details.pendingCount', { count: sync.pending })}</dd>

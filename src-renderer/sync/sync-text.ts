@@ -95,3 +95,9 @@ export function roleLabel(t: Translator, role: string): string {
   const key = `role.${role}`;
   return isMessageKey(key) ? t(key) : role;
 }
+
+/** How far the search index built after a first sync has got, in whole percent (never 100 while building). */
+export function searchPercent(progress: { indexed: number; total: number }): number {
+  if (progress.total <= 0) return 0;
+  return Math.min(99, Math.floor((progress.indexed / progress.total) * 100));
+}

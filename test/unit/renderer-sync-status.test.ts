@@ -8,7 +8,7 @@ import { connectionErrorCodes, connectionErrorKey } from '../../src-shared/sync/
 import { formatTimeAgo, formatTimeUntil } from '../../src-renderer/format/relative-time';
 import { makeTranslator } from '../../src-renderer/i18n/use-t';
 import { syncLogFile } from '../../src-renderer/sync/sync-log-export';
-import { isSignOutBlocked, loginErrorKey, loginIssueFields, refusalKey, roleLabel, signOutBlockedKey, signedOutReasonKey, syncErrorKey } from '../../src-renderer/sync/sync-text';
+import { isSignOutBlocked, loginErrorKey, loginIssueFields, refusalKey, roleLabel, searchPercent, signOutBlockedKey, signedOutReasonKey, syncErrorKey } from '../../src-renderer/sync/sync-text';
 
 const zh = makeTranslator('zh-CN');
 const english = makeTranslator('en');
@@ -144,5 +144,19 @@ describe('sync log export', () => {
     expect(body.status.lastErrorKey).toBe('sync.error.offline');
     expect(body.entries).toEqual([expect.objectContaining({ time: '2026-05-03T06:29:59.000Z', kind: 'push', bytes: 640 })]);
     expect(file.text).not.toMatch(/token|password/i);
+  });
+});
+
+describe('search index progress after a first sync', () => {
+  it('shows whole percent, never 100 while entries are still owed, 0 for an empty total', () => {
+    expect(searchPercent({ indexed: 0, total: 300_000 })).toBe(0);
+    expect(searchPercent({ indexed: 150_000, total: 300_000 })).toBe(50);
+    expect(searchPercent({ indexed: 299_999, total: 300_000 })).toBe(99);
+    expect(searchPercent({ indexed: 5, total: 0 })).toBe(0);
+  });
+  it('has its labels in both languages', () => {
+    const zh = makeTranslator('zh-CN');
+    expect(zh('sync.searchIndex', { percent: 42 })).toBe('搜索索引 42%');
+    expect(makeTranslator('en')('sync.details.searchIndexCount', { indexed: 1000, total: 300000 })).toBe('1000 of 300000 records indexed');
   });
 });
