@@ -18,6 +18,7 @@ import { WsConnector } from './sync/ws-connector';
 import { SyncLogRepository } from './sync/sync-log.repository';
 import { CrmError } from '../../src-shared/result';
 import type { CoreOptions } from './worker/worker-protocol';
+import { convertLead } from './sales/lead-convert';
 
 /** Queries slower than this are logged: the grid and search must stay interactive. */
 const SLOW_MS = 40;
@@ -247,6 +248,7 @@ export class CoreService {
     'record.update': ({ entity, id, values }) => this.records.update(entity, id, values),
     'record.delete': ({ entity, id }) => ({ deleted: this.records.delete(entity, id) }),
     'record.restore': ({ entity, id }) => this.records.restore(entity, id),
+    'lead.convert': (input) => convertLead(this.records, this.replica.sqlite, input),
     'search.global': ({ q, limit, entity }) => this.timed('search', () => ({ hits: this.searchHits(q, limit, entity) })),
     'settings.get': ({ key }) => this.settings.get(key),
     'settings.set': ({ key, value }) => {

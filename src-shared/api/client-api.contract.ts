@@ -140,6 +140,21 @@ export const clientApi = {
   /** Tombstones the record and its cascading children; `restore` with the same id undoes it. */
   'record.delete': { input: z.object({ entity: entityName, id: recordId }), output: z.object({ deleted: z.number().int() }) },
   'record.restore': { input: z.object({ entity: entityName, id: recordId }), output: recordData },
+  /**
+   * 线索转化: turns a lead into an account (a new one from `account`, or `account.existingId` when
+   * the company is already a customer), a contact and, unless `opportunity` is null, an
+   * opportunity, in one local transaction (offline too). The lead is marked converted with links
+   * to what it became, and its activities move to the account (and the opportunity).
+   */
+  'lead.convert': {
+    input: z.object({
+      leadId: recordId,
+      account: z.union([z.object({ existingId: recordId }), z.object({ values: z.record(z.string(), z.unknown()) })]),
+      contact: z.object({ values: z.record(z.string(), z.unknown()) }),
+      opportunity: z.object({ values: z.record(z.string(), z.unknown()) }).nullable(),
+    }),
+    output: z.object({ accountId: z.string(), contactId: z.string(), opportunityId: z.string().nullable() }),
+  },
   'search.global': {
     input: z.object({ q: z.string().max(200), limit: z.number().int().min(1).max(50).default(20), entity: entityName.optional() }),
     output: z.object({ hits: z.array(searchHit) }),

@@ -235,8 +235,8 @@ export class RecordRepository {
     return { values: out, issues: recordIssues(entity, before, merged()) };
   }
 
-  create(entity: EntityName, input: Record<string, unknown>, id?: string): RecordData {
-    const validated = validateValues(entity, input, 'create');
+  create(entity: EntityName, input: Record<string, unknown>, id?: string, options: { allowSystem?: boolean } = {}): RecordData {
+    const validated = validateValues(entity, input, 'create', options);
     const issues = validated.issues;
     issues.push(...this.checkRefs(entity, validated.values));
     if (issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, issues);
