@@ -13,6 +13,7 @@ import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord, useRecordList } from '../state/use-record';
 import { BackLink, DetailActions, DetailFrame } from './detail-common';
+import { LeadConversion } from './LeadConversion';
 import { hasOwner, headerSpec, omitFromSections, owningParent, relatedLists } from './detail-config';
 import { planStatus, receivedByPlan } from './payment-plan-status';
 
@@ -73,7 +74,10 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
             </div>
           </div>
         </div>
-        <DetailActions onEdit={() => openForm({ entity, record })} onDelete={() => void remove()} />
+        <div className="detail-header-actions">
+          {entity === 'lead' && <LeadConversion lead={record} />}
+          <DetailActions onEdit={() => openForm({ entity, record })} onDelete={() => void remove()} />
+        </div>
       </header>
       {header.facts.length > 0 && (
         <dl className="detail-facts" data-testid="detail-facts">
