@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useT } from '../i18n/use-t';
 import { Icon } from './icons';
+import { useEscape } from '../state/use-escape';
 
 interface ConfirmDialogProps {
   title: string;
@@ -24,16 +25,7 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, dang
     cancelRef.current?.focus();
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !busy) {
-        e.preventDefault();
-        onCancel();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [busy, onCancel]);
+  useEscape(onCancel, busy);
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onCancel()}>

@@ -11,6 +11,7 @@ import { canReassign, leavesMyReplica, ownerCandidates, userDetail, userName, ty
 import { useDirectory, useUserLookup } from '../state/directory.store';
 import { Icon } from './icons';
 import { titleOf } from './RecordSections';
+import { useEscape } from '../state/use-escape';
 
 /** Who is signed in, as the directory and the visibility rules need it; null when not signed in. */
 function useMe(): { id: string; role: string } | null {
@@ -173,16 +174,7 @@ function ReassignDialog({ entity, text, record, users, me, onCancel, onDone }: R
     searchRef.current?.focus();
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.key === 'Escape' && !busy) {
-        e.preventDefault();
-        onCancel();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [busy, onCancel]);
+  useEscape(onCancel, busy);
 
   useEffect(() => {
     if (chosen) listRef.current?.querySelector(`[data-user-id="${CSS.escape(chosen)}"]`)?.scrollIntoView({ block: 'nearest' });

@@ -13,6 +13,7 @@ import { issueMessage } from './issue-text';
 import { checkConvert, convertDefaults, convertFields, convertInput, firstOpenStage, matchingAccount, splitIssues, withMatchedAccount, type ConvertPart, type ConvertState, type PartIssues } from './lead-convert';
 import { RefPicker } from './RefPicker';
 import { FieldRow } from './RecordFormDialog';
+import { useEscape } from '../state/use-escape';
 
 const partLabel = { account: 'lead.convert.account', contact: 'lead.convert.contact', opportunity: 'lead.convert.opportunity' } as const;
 
@@ -66,16 +67,7 @@ export function LeadConvertDialog({ lead, onClose }: { lead: RecordData; onClose
     formRef.current?.querySelector<HTMLElement>('input:not([disabled])')?.focus();
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !saving) {
-        e.preventDefault();
-        onClose();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onClose, saving]);
+  useEscape(onClose, saving);
 
   const issueFor = (part: ConvertPart, name: string): FieldIssue | undefined => {
     const server = serverIssues[part].find((i) => i.field === name);

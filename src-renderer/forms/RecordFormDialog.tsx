@@ -17,6 +17,7 @@ import { entityText } from '../state/entity-text';
 import { checkForm, formSections, initialFormState, type FormField, type FormState } from './form-values';
 import { RefPicker } from './RefPicker';
 import { Icon } from '../components/icons';
+import { useEscape } from '../state/use-escape';
 
 /** Fields that need the whole width of the form. */
 function isWide(def: FieldDef, name: string): boolean {
@@ -84,16 +85,7 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
     first?.focus();
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !saving) {
-        e.preventDefault();
-        closeForm();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [closeForm, saving]);
+  useEscape(closeForm, saving);
 
   const issueFor = (name: string): FieldIssue | undefined => {
     const server = serverIssues.find((i) => i.field === name);
