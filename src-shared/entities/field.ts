@@ -1,3 +1,7 @@
+import type { LineItem } from '../sales/lines.util';
+
+export type { LineItem };
+
 /**
  * The field model. An entity definition built from these is the single source for the replica's
  * tables, validation, grid columns, form fields and labels (label keys are derived from names:
@@ -108,20 +112,6 @@ export interface LinesField extends FieldCommon {
   currencyField: string;
 }
 
-export interface LineItem {
-  /** The product, or null for a free-text line. */
-  productId: string | null;
-  /** The product's name and code when the line was made (kept if the product changes later). */
-  name: string;
-  code: string | null;
-  unit: string | null;
-  /** Quantity, up to three decimals. */
-  qty: number;
-  /** Unit price in minor units (分). */
-  unitPrice: number;
-  /** Discount in basis points of the line (1,000 = 10% off). */
-  discountBp: number;
-}
 
 export type FieldDef = TextField | EnumField | NumberField | MoneyField | BoolField | DateField | RefField | TagsField | DecimalField | RefsField | LinesField;
 

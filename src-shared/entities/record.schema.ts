@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../result';
 import { isEmail, normalizeMobile, normalizePhone, normalizeUrl } from '../phone.util';
-import { MAX_QTY } from '../sales/lines.util';
+import { lineItemSchema } from '../sales/lines.util';
 import type { FieldDef } from './field';
 import { entities, type EntityName } from './index';
 
@@ -121,7 +121,7 @@ export function fieldSchema(def: FieldDef): z.ZodType<unknown> {
           .transform((ids) => [...new Set(ids)]),
       );
     case 'lines':
-      return z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : typeof v === 'string' ? safeJson(v) : v), z.array(lineItem, { error: 'validation.lines' }).max(200, { error: 'validation.tooMany' }));
+      return z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : typeof v === 'string' ? safeJson(v) : v), z.array(lineItemSchema, { error: 'validation.lines' }).max(200, { error: 'validation.tooMany' }));
     default: {
       const exhaustive: never = def;
       return exhaustive;
@@ -136,24 +136,6 @@ function safeJson(text: string): unknown {
     return text;
   }
 }
-
-/** One line item as stored (see LineItem): quantities up to three decimals, money in minor units. */
-const lineItem = z.object(
-  {
-    productId: z.string().min(1).max(64).nullable().default(null),
-    name: z.string({ error: 'validation.lines' }).trim().min(1, { error: 'validation.lines' }).max(200, { error: 'validation.lines' }),
-    code: z.string().max(40).nullable().default(null),
-    unit: z.string().max(20).nullable().default(null),
-    qty: z
-      .number({ error: 'validation.lines' })
-      .positive({ error: 'validation.lines' })
-      .max(MAX_QTY, { error: 'validation.lines' })
-      .refine((q) => Math.abs(Math.round(q * 1000) - q * 1000) < 1e-6, { error: 'validation.lines' }),
-    unitPrice: z.number({ error: 'validation.lines' }).int({ error: 'validation.lines' }).min(0, { error: 'validation.lines' }).max(1e13, { error: 'validation.lines' }),
-    discountBp: z.number({ error: 'validation.lines' }).int({ error: 'validation.lines' }).min(0, { error: 'validation.lines' }).max(10_000, { error: 'validation.lines' }).default(0),
-  },
-  { error: 'validation.lines' },
-);
 
 function issueParams(def: FieldDef): Record<string, string | number> | undefined {
   if ('max' in def && def.max !== undefined) return { max: def.max };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityNames, type EntityName } from '../entities/index';
+import { lineItemShape } from '../sales/lines.util';
 
 /**
  * Sync protocol version 1 messages (docs/sync-protocol.md), validated with zod where they enter
@@ -30,9 +31,7 @@ const entity = z.enum(entityNames as [EntityName, ...EntityName[]]);
 const id = z.string().min(1).max(64);
 const cn = z.number().int().nonnegative();
 const requestId = z.number().int().nonnegative();
-/** A line item as it travels (its fields are checked against the entity where it is stored). */
-const lineValue = z.record(z.string().max(32), z.union([z.string().max(200), z.number(), z.null()]));
-const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(z.string().max(200)).max(50), z.array(lineValue).max(200)]);
+const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(z.string().max(200)).max(50), z.array(lineItemShape).max(200)]);
 const fieldMap = z.record(z.string().min(1).max(64), fieldValue);
 const who = z.object({ userId: id, name: z.string().max(100) });
 

@@ -84,3 +84,17 @@ describe('parseSnapshotPage', () => {
     expect(parseSnapshotPage(null)).toBeNull();
   });
 });
+
+describe('line items on the wire', () => {
+  const push = (lines: unknown) => clientMessage.safeParse({ type: 'push', id: 1, mutations: [{ seq: 1, entity: 'quote', recordId: 'q1', op: 'update', changes: { lines }, base: {} }] });
+  it('carries line items of the stored shape', () => {
+    expect(push([{ productId: null, name: '射频模块', code: null, unit: '个', qty: 4, unitPrice: 1_250_000, discountBp: 1_000 }]).success).toBe(true);
+  });
+  it('refuses objects that are not line items, and drops keys a line item does not have', () => {
+    expect(push([{ name: '射频模块', qty: 4, unitPrice: 1 }]).success).toBe(false);
+    expect(push([{ productId: null, name: 'x', code: null, unit: null, qty: '4', unitPrice: 1, discountBp: 0 }]).success).toBe(false);
+    const extra = push([{ productId: null, name: 'x', code: null, unit: null, qty: 4, unitPrice: 1, discountBp: 0, secret: { nested: true } }]);
+    expect(extra.success).toBe(true);
+    expect(JSON.stringify(extra.data)).not.toContain('secret');
+  });
+});
