@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { isLocale } from '../src-shared/i18n/index';
 import { ApiError } from '../src-shared/api/api-client';
 import { errorMessageKey } from '../src-shared/result';
@@ -18,9 +18,14 @@ import { ContactDetailPage } from './pages/ContactDetailPage';
 import { LoginScreen } from './pages/LoginPage';
 import { RecordDetailPage } from './pages/RecordDetailPage';
 import { RecordListPage } from './pages/RecordListPage';
+import { FunnelPage } from './pages/FunnelPage';
+import { MyTasksPage } from './pages/MyTasksPage';
+import { PipelinePage } from './pages/PipelinePage';
+import { PoolPage } from './pages/PoolPage';
+import { QuotePrintPage } from './pages/QuotePrintPage';
 import { reportError, useApp } from './state/app.store';
 import { loadDirectory } from './state/directory.store';
-import { routeToHash } from './state/routes';
+import { routeToHash, type PageName } from './state/routes';
 import { refreshSession } from './sync/sync-actions';
 
 type Boot = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; message: string };
@@ -154,6 +159,13 @@ export function App() {
   return <Shell />;
 }
 
+const pages: Record<PageName, () => ReactNode> = {
+  pipeline: () => <PipelinePage />,
+  funnel: () => <FunnelPage />,
+  myTasks: () => <MyTasksPage />,
+  pool: () => <PoolPage />,
+};
+
 function Shell() {
   const route = useApp((s) => s.route);
   const paletteOpen = useApp((s) => s.paletteOpen);
@@ -174,6 +186,8 @@ function Shell() {
 
   let page;
   if (route.view === 'conflicts') page = <ConflictInboxPage />;
+  else if (route.view === 'page') page = pages[route.page]();
+  else if (route.view === 'print') page = <QuotePrintPage key={route.id} id={route.id} />;
   else if (route.view === 'list') page = <RecordListPage key={route.entity} entity={route.entity} />;
   else if (route.entity === 'account') page = <AccountDetailPage key={route.id} id={route.id} />;
   else if (route.entity === 'contact') page = <ContactDetailPage key={route.id} id={route.id} />;

@@ -3,16 +3,42 @@ import type { MessageKey } from '../../src-shared/i18n/index';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
-import { listHash } from '../state/routes';
+import { listHash, pageHash, routeEntity, type PageName } from '../state/routes';
 import { Icon, entityIcon } from './icons';
 
 /** The modules, grouped as a sales team works: customers, the deal flow, daily work, setup. */
-const groups: { label: MessageKey; entities: EntityName[] }[] = [
-  { label: 'nav.group.customers', entities: ['account', 'contact', 'lead'] },
-  { label: 'nav.group.sales', entities: ['opportunity', 'quote', 'order', 'contract', 'payment_plan', 'payment'] },
-  { label: 'nav.group.work', entities: ['activity', 'task'] },
+const groups: { label: MessageKey; pages?: PageName[]; entities: EntityName[] }[] = [
+  { label: 'nav.group.customers', entities: ['account', 'contact', 'lead'], pages: ['pool'] },
+  { label: 'nav.group.sales', pages: ['pipeline', 'funnel'], entities: ['opportunity', 'quote', 'order', 'contract', 'payment_plan', 'payment'] },
+  { label: 'nav.group.work', pages: ['myTasks'], entities: ['activity', 'task'] },
   { label: 'nav.group.setup', entities: ['product', 'competitor', 'stage'] },
 ];
+
+const pageLabel: Record<PageName, MessageKey> = { pipeline: 'nav.pipeline', funnel: 'nav.funnel', myTasks: 'nav.myTasks', pool: 'nav.pool' };
+
+/** A view that is not one module's list (the pipeline, my tasks, ...). */
+function PageLink({ page }: { page: PageName }) {
+  const t = useT();
+  const active = useApp((s) => s.route.view === 'page' && s.route.page === page);
+  const navigate = useApp((s) => s.navigate);
+  return (
+    <li>
+      <a
+        href={pageHash(page)}
+        className={`nav-item${active ? ' is-active' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        data-testid={`nav-page-${page}`}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate({ view: 'page', page });
+        }}
+      >
+        <Icon name={page} size={17} />
+        <span>{t(pageLabel[page])}</span>
+      </a>
+    </li>
+  );
+}
 
 export function Sidebar() {
   const t = useT();
@@ -34,8 +60,9 @@ export function Sidebar() {
               {t(group.label)}
             </div>
             <ul className="nav-list">
+              {group.label !== 'nav.group.customers' && group.pages?.map((page) => <PageLink key={page} page={page} />)}
               {group.entities.map((entity) => {
-                const active = route.view !== 'conflicts' && route.entity === entity;
+                const active = routeEntity(route) === entity;
                 return (
                   <li key={entity}>
                     <a
@@ -54,6 +81,7 @@ export function Sidebar() {
                   </li>
                 );
               })}
+              {group.label === 'nav.group.customers' && group.pages?.map((page) => <PageLink key={page} page={page} />)}
             </ul>
           </div>
         ))}

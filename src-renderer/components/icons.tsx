@@ -39,6 +39,10 @@ const paths = {
   payments: 'M3 4h18a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H3a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zM1 10h22',
   competitors: 'M4 15s1-1 4-1 5 2 8 2 4-1 4-1V3s-1 1-4 1-5-2-8-2-4 1-4 1zM4 22v-7',
   stages: 'M12 2 2 7l10 5 10-5-10-5zM2 17l10 5 10-5M2 12l10 5 10-5',
+  pipeline: 'M3 3h5v18H3zM10 3h5v12h-5zM17 3h4v7h-4z',
+  funnel: 'M3 4h18l-7 8v6l-4 2v-8z',
+  myTasks: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9',
+  pool: 'M2 12c2-2 4-2 6 0s4 2 6 0 4-2 6 0M2 17c2-2 4-2 6 0s4 2 6 0 4-2 6 0M12 3v6M9 6l3 3 3-3',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,4 +1,8 @@
 import type { MessageKey } from './zh-CN';
+import { pipelineEn } from './parts/pipeline';
+import { tasksEn } from './parts/tasks';
+import { quotePrintEn } from './parts/quote-print';
+import { poolEn } from './parts/pool';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'Offline CRM',
@@ -507,6 +511,10 @@ export const en: Record<MessageKey, string> = {
   'nav.payments': 'Payments',
   'nav.competitors': 'Competitors',
   'nav.stages': 'Pipeline stages',
+  'nav.pipeline': 'Pipeline',
+  'nav.funnel': 'Funnel',
+  'nav.myTasks': 'My tasks',
+  'nav.pool': 'Customer pool',
   'nav.group.customers': 'Customers',
   'nav.group.sales': 'Sales',
   'nav.group.work': 'Work',
@@ -884,4 +892,8 @@ export const en: Record<MessageKey, string> = {
   'sync.error.server': 'The server had an error; sync will retry automatically',
   'sync.error.client': 'Sync failed on this computer; it will retry. If this keeps happening, export the sync log for support.',
   'sync.error.offline': 'Cannot reach the sync server right now; your changes are saved on this computer and sync once the connection is back',
+  ...pipelineEn,
+  ...tasksEn,
+  ...quotePrintEn,
+  ...poolEn,
 };

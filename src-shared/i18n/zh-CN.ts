@@ -1,3 +1,7 @@
+import { pipelineZh } from './parts/pipeline';
+import { tasksZh } from './parts/tasks';
+import { quotePrintZh } from './parts/quote-print';
+import { poolZh } from './parts/pool';
 /** zh-CN, the reference locale: every key must exist here, and en must have the same keys. */
 export const zhCN = {
   'app.name': '离线客户管理',
@@ -506,6 +510,10 @@ export const zhCN = {
   'nav.payments': '回款',
   'nav.competitors': '竞争对手',
   'nav.stages': '销售阶段',
+  'nav.pipeline': '销售看板',
+  'nav.funnel': '销售漏斗',
+  'nav.myTasks': '我的任务',
+  'nav.pool': '公海',
   'nav.group.customers': '客户',
   'nav.group.sales': '销售',
   'nav.group.work': '工作',
@@ -883,6 +891,10 @@ export const zhCN = {
   'sync.error.server': '服务器出错，稍后将自动重试',
   'sync.error.client': '本机同步出错，稍后将自动重试；如反复出现，请导出同步日志联系管理员',
   'sync.error.offline': '暂时连不上同步服务器；修改已保存在本机，恢复连接后会自动同步',
+  ...pipelineZh,
+  ...tasksZh,
+  ...quotePrintZh,
+  ...poolZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

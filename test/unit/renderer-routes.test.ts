@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entityNames } from '../../src-shared/entities/index';
-import { defaultRoute, listHash, parseHash, routeToHash } from '../../src-renderer/state/routes';
+import { defaultRoute, listHash, pageHash, pageNames, parseHash, routeEntity, routeToHash } from '../../src-renderer/state/routes';
 
 describe('renderer hash routes', () => {
   it('reads the module lists and record pages', () => {
@@ -30,5 +30,17 @@ describe('renderer hash routes', () => {
     }
     expect(parseHash('#/payment-plans')).toEqual({ view: 'list', entity: 'payment_plan' });
     expect(parseHash('#/opportunities/o1')).toEqual({ view: 'detail', entity: 'opportunity', id: 'o1' });
+  });
+
+  it('reads and writes the views that are not one module (pipeline, my tasks, pool) and print views', () => {
+    for (const page of pageNames) {
+      expect(parseHash(pageHash(page))).toEqual({ view: 'page', page });
+      expect(routeToHash({ view: 'page', page })).toBe(pageHash(page));
+    }
+    expect(parseHash('#/my-tasks')).toEqual({ view: 'page', page: 'myTasks' });
+    expect(parseHash('#/quotes/q%2F1/print')).toEqual({ view: 'print', entity: 'quote', id: 'q/1' });
+    expect(routeToHash({ view: 'print', entity: 'quote', id: 'q/1' })).toBe('#/quotes/q%2F1/print');
+    expect(routeEntity({ view: 'print', entity: 'quote', id: 'q1' })).toBe('quote');
+    expect(routeEntity({ view: 'page', page: 'pipeline' })).toBeNull();
   });
 });
