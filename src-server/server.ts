@@ -7,6 +7,7 @@ import { openStore, type StoreOptions } from './store/open-store';
 import type { SqlStore } from './store/sql-store';
 import { ensureDefaultStages } from './sales/default-stages';
 import { SyncService } from './sync/sync.service';
+import { RulesJob } from './rules/rules-job';
 
 export interface ServerOptions extends StoreOptions {
   port: number;
@@ -15,6 +16,8 @@ export interface ServerOptions extends StoreOptions {
   logLevel?: string | undefined;
   certFile?: string | undefined;
   keyFile?: string | undefined;
+  /** How often the scheduled rules run (pool returns and warnings, overdue payments); 0: never. Default 10 minutes. */
+  rulesEveryMs?: number | undefined;
 }
 
 export interface RunningServer {
@@ -22,6 +25,7 @@ export interface RunningServer {
   store: SqlStore;
   users: UserRepository;
   sync: SyncService;
+  rules: RulesJob;
   url: string;
   port: number;
   close(): Promise<void>;
@@ -50,16 +54,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  const rules = new RulesJob(store, sync);
+  const every = options.rulesEveryMs ?? 10 * 60_000;
+  if (every > 0) rules.schedule(every, (error) => app.log.error({ err: error }, 'scheduled rules failed'));
   let closing: Promise<void> | null = null;
   return {
     app,
     store,
     users,
     sync,
+    rules,
     port,
     url: `${https ? 'https' : 'http'}://${host}:${port}`,
     close() {
       closing ??= (async () => {
+        rules.stop();
+        await rules.idle();
         await app.close();
         await store.close();
       })();

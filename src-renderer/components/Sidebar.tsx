@@ -11,7 +11,7 @@ const groups: { label: MessageKey; pages?: PageName[]; entities: EntityName[] }[
   { label: 'nav.group.customers', entities: ['account', 'contact', 'lead'], pages: ['pool'] },
   { label: 'nav.group.sales', pages: ['pipeline', 'funnel'], entities: ['opportunity', 'quote', 'order', 'contract', 'payment_plan', 'payment'] },
   { label: 'nav.group.work', pages: ['myTasks'], entities: ['activity', 'task'] },
-  { label: 'nav.group.setup', entities: ['product', 'competitor', 'stage'] },
+  { label: 'nav.group.setup', entities: ['product', 'competitor', 'stage', 'pool_rule'] },
 ];
 
 const pageLabel: Record<PageName, MessageKey> = { pipeline: 'nav.pipeline', funnel: 'nav.funnel', myTasks: 'nav.myTasks', pool: 'nav.pool' };

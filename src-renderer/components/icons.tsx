@@ -63,6 +63,7 @@ export const entityIcon: Record<EntityName, IconName> = {
   payment: 'payments',
   competitor: 'competitors',
   stage: 'stages',
+  pool_rule: 'pool',
 };
 
 export function Icon({ name, size = 16, ...rest }: { name: IconName; size?: number } & SVGProps<SVGSVGElement>) {

@@ -15,7 +15,7 @@ import { useRecord, useRecordList } from '../state/use-record';
 import { BackLink, DetailActions, DetailFrame } from './detail-common';
 import { LeadConversion } from './LeadConversion';
 import { hasOwner, headerSpec, omitFromSections, owningParent, relatedLists } from './detail-config';
-import { planStatus, receivedByPlan } from './payment-plan-status';
+import { planStatus, receivedByPlan } from '../../src-shared/sales/payment-plan.util';
 
 /**
  * The page of any record that has no page of its own (leads, deals, activities, tasks, products,

@@ -29,6 +29,7 @@ export const headerSpec: Record<EntityName, HeaderSpec> = {
   payment: { badges: ['method'], facts: ['contractId', 'planId', 'receivedOn', 'amount'] },
   competitor: { badges: [], facts: ['website'] },
   stage: { badges: ['kind'], facts: ['probability', 'position', 'limitDays', 'active'] },
+  pool_rule: { badges: ['level'], facts: ['returnDays', 'warnDays', 'reclaimBarDays', 'ownerCap', 'active'] },
 };
 
 /**
@@ -105,6 +106,7 @@ export const itemSpec: Record<EntityName, ItemSpec> = {
   payment: { badges: ['method'], fields: ['receivedOn', 'amount'] },
   competitor: { badges: [], fields: ['website'] },
   stage: { badges: ['kind'], fields: ['probability'] },
+  pool_rule: { badges: ['level'], fields: ['returnDays'] },
 };
 
 function fieldsOf(entity: EntityName): Record<string, FieldDef> {

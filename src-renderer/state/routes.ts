@@ -29,6 +29,7 @@ const segments: Record<EntityName, string> = {
   payment: 'payments',
   competitor: 'competitors',
   stage: 'stages',
+  pool_rule: 'pool-rules',
 };
 const pageSegments: Record<PageName, string> = { pipeline: 'pipeline', funnel: 'funnel', myTasks: 'my-tasks', pool: 'pool' };
 const CONFLICTS = 'conflicts';

@@ -19,7 +19,15 @@ import {
   type ChangeKind,
   type StoredRecord,
 } from './record.store';
-import { effectiveParent, GLOBAL_KEY, inScope, scopeFor, visibilityChildren, visibilityParents, type Scope } from './visibility';
+import { effectiveParent, GLOBAL_KEY, inScope, POOL_KEY, scopeFor, visibilityChildren, visibilityParents, type Scope } from './visibility';
+import { claimedValues, claimIssue, pooledValues, POOL_OWNER } from '../../src-shared/sales/pool.rules';
+import { followUpValues } from '../../src-shared/sales/follow-up.rules';
+import { loadPoolRules, ownedAccounts } from '../sales/pool.store';
+
+/** Account fields only the server's pool rules write. */
+const POOL_FIELDS = ['poolState', 'previousOwnerId', 'pooledAt', 'poolReason', 'ownedSince'] as const;
+/** The user id the server's own rules act as (automatic return to the pool, rule-made tasks). */
+export const RULES_USER_ID = 'system';
 
 export interface Session {
   user: User;
@@ -143,7 +151,8 @@ export class SyncService {
     return values;
   }
 
-  private async checkOwner(q: SqlRunner, ownerId: unknown): Promise<void> {
+  private async checkOwner(q: SqlRunner, ownerId: unknown, fields?: Record<string, unknown>): Promise<void> {
+    if (ownerId === POOL_OWNER && fields?.poolState === 'pool') return;
     if (typeof ownerId !== 'string') throw new Rejection('VALIDATION', 'ownerId must name a user', [{ field: 'ownerId', key: 'validation.ref' }]);
     const row = await q.get<{ disabled_at: number | null }>('SELECT disabled_at FROM users WHERE id = ?', [ownerId]);
     if (!row) throw new Rejection('VALIDATION', `no user ${ownerId} to own the record`, [{ field: 'ownerId', key: 'validation.ref' }]);
@@ -152,6 +161,7 @@ export class SyncService {
   /** The visibility key of a record with these fields: its parent's, or its owner. */
   private async visKeyFor(q: SqlRunner, session: Session, entity: EntityName, fields: Record<string, unknown>): Promise<string> {
     if (entities[entity].visibility === 'global') return GLOBAL_KEY;
+    if (entity === 'account' && fields.poolState === 'pool') return POOL_KEY;
     const parent = effectiveParent(entity, fields);
     if (parent) {
       const parentId = parent.id;
@@ -191,6 +201,74 @@ export class SyncService {
     return out;
   }
 
+  /**
+   * The customer pool's transitions on an account update (src-shared/sales/pool.rules.ts), decided
+   * here whatever the client computed: release (owner or a manager puts it in the pool), claim
+   * (领取, checked against the reclaim bar and the owner cap), and a claim that lost the race to
+   * someone else's (撞单), refused so the second claimer's inbox says why. Pool fields sent
+   * otherwise are dropped. Returns the values to store after the field merge.
+   */
+  private async poolUpdate(q: SqlRunner, session: Session, existing: StoredRecord, values: Record<string, unknown>, base: Record<string, unknown>, now: number): Promise<Record<string, unknown>> {
+    const was = existing.fields.poolState;
+    const wants = values.poolState;
+    const owner = values.ownerId;
+    for (const f of POOL_FIELDS) delete values[f];
+    if (wants === 'pool' && was !== 'pool') {
+      const mine = existing.fields.ownerId === session.user.id;
+      if (!mine && !session.scope.all) throw new Rejection('FORBIDDEN', 'only the owner or a manager may release an account to the pool');
+      delete values.ownerId;
+      const reason = session.user.id === RULES_USER_ID ? 'auto_return' : 'released';
+      return pooledValues(existing.fields, now, reason);
+    }
+    if (wants === 'owned' && was === 'pool') {
+      // A manager may hand a pool account to a rep; anyone else claims it for themselves.
+      const claimer = session.scope.all && typeof owner === 'string' && owner !== POOL_OWNER ? owner : session.user.id;
+      const rules = await loadPoolRules(q);
+      const issue = claimIssue(existing.fields, claimer, now, rules, await ownedAccounts(q, this.store.dialect, claimer, existing.fields.level));
+      if (issue) throw new Rejection('POOL_RULE', `the pool rules refuse this claim: ${issue.key}`, [{ field: issue.field, key: issue.key }]);
+      delete values.ownerId;
+      return claimedValues(claimer, now);
+    }
+    if (wants === 'owned' && was !== 'pool' && base.poolState === 'pool') {
+      const by = await this.userName(q, typeof existing.fields.ownerId === 'string' ? existing.fields.ownerId : null);
+      throw new Rejection('CLAIM_TAKEN', `${by || 'someone else'} claimed this account first`, [{ field: 'ownerId', key: 'pool.claimTaken' }]);
+    }
+    if (was === 'pool' && 'ownerId' in values && values.ownerId !== existing.fields.ownerId) {
+      throw new Rejection('VALIDATION', 'an account in the pool changes hands by being claimed', [{ field: 'ownerId', key: 'pool.claimInstead' }]);
+    }
+    // A manager handing an owned account to someone else restarts its pool clock.
+    if ('ownerId' in values && values.ownerId !== existing.fields.ownerId) return { ownedSince: now };
+    return {};
+  }
+
+  /**
+   * Follow-up discipline: an activity moves its account's (or lead's) last and next follow-up
+   * (src-shared/sales/follow-up.rules.ts). Written here as a change of the parent, so every
+   * client gets it, rather than by each client (two reps' offline activities would race).
+   */
+  private async followUp(q: SqlRunner, session: Session, activity: Record<string, unknown>, now: number, keys: Set<string>): Promise<number> {
+    const parent = effectiveParent('activity', activity);
+    if (!parent) return 0;
+    const p = await loadRecord(q, parent.entity, parent.id);
+    if (!p || p.deletedAt !== null) return 0;
+    const values = followUpValues(p.fields, activity);
+    const changed = Object.keys(values).filter((f) => !sameValue(p.fields[f], values[f]));
+    if (changed.length === 0) return 0;
+    const cn = await nextCn(q);
+    const record: StoredRecord = {
+      ...p,
+      fields: { ...p.fields, ...values },
+      fieldVersions: { ...p.fieldVersions, ...Object.fromEntries(changed.map((f) => [f, cn])) },
+      version: cn,
+      updatedAt: now,
+      updatedBy: session.user.id,
+    };
+    await saveRecord(q, record);
+    keys.add(record.visKey);
+    await logChange(q, { cn, entity: record.entity, recordId: record.id, kind: 'update', fields: changed, visKey: record.visKey, oldVisKey: null, userId: session.user.id, deviceId: session.deviceId, at: now });
+    return cn;
+  }
+
   private async apply(q: SqlRunner, session: Session, m: Mutation, keys: Set<string>): Promise<{ result: MutationResult; cn: number }> {
     const entity = m.entity;
     const writers = entities[entity].writeRoles;
@@ -213,7 +291,12 @@ export class SyncService {
         if (existing) throw new Rejection('DUPLICATE_ID', `${entity} ${m.recordId} already exists`);
         const values = await this.withRules(q, entity, null, this.validate(entity, m.changes, 'create'));
         values.ownerId = values.ownerId ?? userId;
-        await this.checkOwner(q, values.ownerId);
+        if (entity === 'account') {
+          for (const f of POOL_FIELDS) delete values[f];
+          // An account may be created straight into the pool (an import of unassigned leads' companies).
+          Object.assign(values, m.changes.poolState === 'pool' ? { ...pooledValues({}, now, 'released'), previousOwnerId: null } : { poolState: 'owned', ownedSince: now });
+        }
+        await this.checkOwner(q, values.ownerId, values);
         const visKey = await this.visKeyFor(q, session, entity, values);
         if (!inScope(session.scope, visKey)) throw new Rejection('FORBIDDEN', `you cannot create a ${entity} you would not see`);
         const cn = await nextCn(q);
@@ -240,7 +323,8 @@ export class SyncService {
         const parent = effectiveParent(entity, values);
         if (parent) await setParentRef(q, entity, m.recordId, parent.entity, parent.id);
         await log(cn, record, 'create', null, null);
-        return { result: { seq: m.seq, status: 'applied', version: cn, ...(Object.keys(assigned).length > 0 ? { assigned: assigned as Record<string, string> } : {}) }, cn };
+        const followCn = entity === 'activity' ? await this.followUp(q, session, values, now, keys) : 0;
+        return { result: { seq: m.seq, status: 'applied', version: cn, ...(Object.keys(assigned).length > 0 ? { assigned: assigned as Record<string, string> } : {}) }, cn: Math.max(cn, followCn) };
       }
       case 'update': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
@@ -252,6 +336,7 @@ export class SyncService {
           };
         }
         const values = this.validate(entity, m.changes, 'update');
+        const ruled = entity === 'account' ? await this.poolUpdate(q, session, existing, values, m.base, now) : {};
         const base = m.baseVersion ?? 0;
         const applied: Record<string, unknown> = {};
         const lost: NonNullable<Extract<MutationResult, { status: 'conflict' }>['lost']> = [];
@@ -275,13 +360,14 @@ export class SyncService {
             cn: fv,
           });
         }
+        Object.assign(applied, ruled);
         Object.assign(applied, await this.withRules(q, entity, existing.fields, applied));
         let cn = 0;
         let version = existing.version;
         const changed = Object.keys(applied).filter((f) => !sameValue(existing.fields[f], applied[f]));
         if (changed.length > 0) {
-          if ('ownerId' in applied) await this.checkOwner(q, applied.ownerId);
           const fields = { ...existing.fields, ...applied };
+          if ('ownerId' in applied) await this.checkOwner(q, applied.ownerId, fields);
           const newVisKey = await this.visKeyFor(q, session, entity, fields);
           cn = await nextCn(q);
           version = cn;
@@ -302,6 +388,9 @@ export class SyncService {
           const moved = newVisKey !== existing.visKey;
           await log(cn, record, moved ? 'move' : 'update', changed, moved ? existing.visKey : null);
           if (moved || 'ownerId' in applied) cn = await this.moveChildren(q, record, existing.visKey, existing.fields.ownerId, now, userId, session.deviceId, keys);
+          if (entity === 'activity' && ['occurredAt', 'nextFollowUpAt', 'accountId', 'leadId'].some((f) => changed.includes(f))) {
+            cn = Math.max(cn, await this.followUp(q, session, fields, now, keys));
+          }
         }
         if (lost.length > 0) {
           return { result: { seq: m.seq, status: 'conflict', version, applied: applied as Record<string, string>, lost }, cn };

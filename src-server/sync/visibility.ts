@@ -1,5 +1,6 @@
 import { entities, entityNames, type EntityName, type FieldDef } from '../../src-shared/entities/index';
 import type { User } from '../auth/user.repository';
+import { POOL_OWNER } from '../../src-shared/sales/pool.rules';
 
 /**
  * Who sees what. Every record carries a visibility key: an account's is its owner, and a child
@@ -15,6 +16,8 @@ export interface Scope {
 
 /** The key of records everyone sees (products, competitors, pipeline stages). */
 export const GLOBAL_KEY = '*';
+/** The key of accounts in the customer pool (公海) and what follows them: every sales rep sees them. */
+export const POOL_KEY = POOL_OWNER;
 
 export function scopeFor(user: User): Scope {
   switch (user.role) {
@@ -23,6 +26,7 @@ export function scopeFor(user: User): Scope {
     case 'service_manager':
       return { all: true, keys: [] };
     case 'sales_rep':
+      return { all: false, keys: [user.id, GLOBAL_KEY, POOL_KEY] };
     case 'service_agent':
     case 'marketing':
       return { all: false, keys: [user.id, GLOBAL_KEY] };

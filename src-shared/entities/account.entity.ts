@@ -1,5 +1,5 @@
 import { defineEntity } from './field';
-import { accountLevels, accountStatuses, accountTypes, companySizes, industries, leadSources, poolStates } from './enums';
+import { accountLevels, accountStatuses, accountTypes, companySizes, industries, leadSources, poolReasons, poolStates } from './enums';
 
 /** 客户. Fields as DOMAIN.md lists them; the address is split province / city / district / street. */
 export const accountEntity = defineEntity({
@@ -7,7 +7,7 @@ export const accountEntity = defineEntity({
   table: 'accounts',
   titleField: 'name',
   subtitleFields: ['city', 'phone'],
-  sections: ['basic', 'contact', 'address', 'followUp'],
+  sections: ['basic', 'contact', 'address', 'followUp', 'pool'],
   defaultSort: { field: 'updatedAt', dir: 'desc' },
   fields: {
     name: { kind: 'text', required: true, max: 200, search: true, list: true, indexed: true, section: 'basic' },
@@ -21,6 +21,12 @@ export const accountEntity = defineEntity({
     creditCode: { kind: 'text', max: 18, search: true, section: 'basic' },
     status: { kind: 'enum', enumName: 'accountStatus', values: accountStatuses, default: 'normal', required: true, indexed: true, section: 'basic' },
     poolState: { kind: 'enum', enumName: 'poolState', values: poolStates, default: 'owned', required: true, indexed: true, system: true, section: 'basic' },
+    /** 公海 (src-shared/sales/pool.rules.ts): who had it before it went to the pool, when and why. */
+    previousOwnerId: { kind: 'text', max: 64, system: true, since: 4, section: 'pool' },
+    pooledAt: { kind: 'datetime', indexed: true, system: true, since: 4, section: 'pool' },
+    poolReason: { kind: 'enum', enumName: 'poolReason', values: poolReasons, system: true, since: 4, section: 'pool' },
+    /** When the current owner got it (created, claimed or assigned): the pool clock starts here without follow-ups. */
+    ownedSince: { kind: 'datetime', system: true, since: 4, section: 'pool' },
     tags: { kind: 'tags', search: true, section: 'basic' },
     phone: { kind: 'phone', max: 20, search: true, list: true, section: 'contact' },
     email: { kind: 'email', max: 200, search: true, section: 'contact' },

@@ -14,6 +14,13 @@ export const activityEntity = defineEntity({
   subtitleFields: ['type', 'occurredAt'],
   sections: ['basic', 'related', 'checkin'],
   defaultSort: { field: 'occurredAt', dir: 'desc' },
+  /** Timelines: one record's activities, newest first. */
+  compositeIndexes: [
+    ['accountId', 'occurredAt'],
+    ['leadId', 'occurredAt'],
+    ['contactId', 'occurredAt'],
+    ['opportunityId', 'occurredAt'],
+  ],
   fields: {
     type: { kind: 'enum', enumName: 'activityType', values: activityTypes, default: 'call', required: true, list: true, indexed: true, section: 'basic' },
     subject: { kind: 'text', required: true, max: 200, search: true, list: true, section: 'basic' },

@@ -23,6 +23,8 @@ export const leadSources = ['online_ad', 'offline_event', 'referral', 'website',
 export const accountStatuses = ['normal', 'locked'] as const;
 /** 公海: an account is either owned by a rep or sits in the shared pool. */
 export const poolStates = ['owned', 'pool'] as const;
+/** Why an account is in the pool: its owner released it, or it had no follow-up for too long. */
+export const poolReasons = ['released', 'auto_return'] as const;
 export const decisionRoles = ['decision_maker', 'influencer', 'user'] as const;
 export const currencies = ['CNY', 'USD', 'EUR', 'HKD'] as const;
 

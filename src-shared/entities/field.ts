@@ -163,6 +163,11 @@ export interface EntityDef<N extends string = string, F extends Record<string, F
   visibility?: 'owner' | 'global';
   /** Roles that may create, change or delete records (checked by the server); absent: anyone in scope. */
   writeRoles?: readonly string[];
+  /**
+   * Indexes over several columns (field names, or ownerId), for the views that filter on the
+   * first and sort on the next: an account's timeline, a stage's column, my open tasks by due time.
+   */
+  compositeIndexes?: readonly (readonly string[])[];
   /** Record statuses and their allowed next statuses, checked on both sides (orders). */
   transitions?: { field: string; allowed: Readonly<Record<string, readonly string[]>> };
 }

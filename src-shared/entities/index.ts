@@ -9,6 +9,7 @@ import { opportunityEntity } from './opportunity.entity';
 import { orderEntity } from './order.entity';
 import { paymentPlanEntity } from './payment-plan.entity';
 import { paymentEntity } from './payment.entity';
+import { poolRuleEntity } from './pool-rule.entity';
 import { productEntity } from './product.entity';
 import { quoteEntity } from './quote.entity';
 import { stageEntity } from './stage.entity';
@@ -16,7 +17,7 @@ import { taskEntity } from './task.entity';
 
 export * from './field';
 export * from './enums';
-export { accountEntity, activityEntity, competitorEntity, contactEntity, contractEntity, leadEntity, opportunityEntity, orderEntity, paymentEntity, paymentPlanEntity, productEntity, quoteEntity, stageEntity, taskEntity };
+export { accountEntity, activityEntity, competitorEntity, contactEntity, contractEntity, leadEntity, opportunityEntity, orderEntity, paymentEntity, paymentPlanEntity, poolRuleEntity, productEntity, quoteEntity, stageEntity, taskEntity };
 
 /**
  * Every synced entity, by its lowercase singular name (the name the CLI and the API use). The
@@ -28,6 +29,7 @@ export const entities = {
   stage: stageEntity,
   product: productEntity,
   competitor: competitorEntity,
+  pool_rule: poolRuleEntity,
   lead: leadEntity,
   opportunity: opportunityEntity,
   activity: activityEntity,
@@ -56,6 +58,7 @@ export type Contract = EntityRecord<typeof contractEntity>;
 export type PaymentPlan = EntityRecord<typeof paymentPlanEntity>;
 export type Payment = EntityRecord<typeof paymentEntity>;
 export type Competitor = EntityRecord<typeof competitorEntity>;
+export type PoolRule = EntityRecord<typeof poolRuleEntity>;
 
 export function isEntityName(name: string): name is EntityName {
   return Object.hasOwn(entities, name);

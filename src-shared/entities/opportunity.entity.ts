@@ -13,6 +13,8 @@ export const opportunityEntity = defineEntity({
   subtitleFields: ['accountId', 'expectedCloseDate'],
   sections: ['basic', 'products', 'competition'],
   defaultSort: { field: 'updatedAt', dir: 'desc' },
+  /** A stage's kanban column, in close-date order. */
+  compositeIndexes: [['stageId', 'expectedCloseDate']],
   fields: {
     accountId: { kind: 'ref', entity: 'account', required: true, cascade: true, search: true, list: true, indexed: true, section: 'basic' },
     name: { kind: 'text', required: true, max: 200, search: true, list: true, indexed: true, section: 'basic' },

@@ -13,6 +13,11 @@ export const taskEntity = defineEntity({
   subtitleFields: ['dueAt', 'status'],
   sections: ['basic', 'related'],
   defaultSort: { field: 'dueAt', dir: 'asc' },
+  /** My open tasks by due time; my reminders by time. */
+  compositeIndexes: [
+    ['ownerId', 'status', 'dueAt'],
+    ['ownerId', 'status', 'remindAt'],
+  ],
   fields: {
     title: { kind: 'text', required: true, max: 200, search: true, list: true, section: 'basic' },
     status: { kind: 'enum', enumName: 'taskStatus', values: taskStatuses, default: 'open', required: true, list: true, indexed: true, section: 'basic' },

@@ -635,7 +635,7 @@ class DemoGenerator {
    * Owned accounts are mostly followed up recently and have a next step, some of it overdue (so
    * reminders have something to show); pool accounts went quiet long ago, which is why they are there.
    */
-  private followUps(pool: boolean): Pick<AccountValues, 'lastFollowUpAt' | 'nextFollowUpAt'> {
+  private followUps(pool: boolean): Pick<AccountValues, 'lastFollowUpAt' | 'nextFollowUpAt' | 'previousOwnerId' | 'pooledAt' | 'poolReason' | 'ownedSince'> {
     const rng = this.rng;
     const now = this.opts.now;
     let last: number | null = null;
@@ -654,7 +654,18 @@ class DemoGenerator {
         if (last !== null && next <= last) next = last + rng.int(1, 14) * DAY;
       }
     }
-    return { lastFollowUpAt: last === null ? null : Math.max(0, last), nextFollowUpAt: next === null ? null : Math.max(0, next) };
+    const lastFollowUpAt = last === null ? null : Math.max(0, last);
+    // A pool account went there a while after its last follow-up (or was released without one).
+    // No random draws here: adding these fields left the rest of the data set unchanged.
+    const pooledAt = pool ? (lastFollowUpAt === null ? Math.max(0, now - 20 * DAY) : lastFollowUpAt + 30 * DAY) : null;
+    return {
+      lastFollowUpAt,
+      nextFollowUpAt: next === null ? null : Math.max(0, next),
+      previousOwnerId: null,
+      pooledAt: pooledAt === null ? null : Math.min(pooledAt, now),
+      poolReason: pool ? (lastFollowUpAt === null ? 'released' : 'auto_return') : null,
+      ownedSince: null,
+    };
   }
 }
 

@@ -13,7 +13,7 @@ export const PROTOCOL_VERSION = 1;
  * `since`). The server serves this version and the one before; it leaves out of pulls and
  * snapshots the fields an older client does not know.
  */
-export const CLIENT_SCHEMA_VERSION = 3;
+export const CLIENT_SCHEMA_VERSION = 4;
 export const OLDEST_CLIENT_SCHEMA = CLIENT_SCHEMA_VERSION - 1;
 /**
  * Records per snapshot page (the most snapshotQuery allows). The client stores each page in one
@@ -63,7 +63,11 @@ export const clientMessage = z.discriminatedUnion('type', [helloMessage, pushMes
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 /** Codes a single mutation can be rejected with. */
-export const rejectCodes = ['VALIDATION', 'FORBIDDEN', 'OUT_OF_SCOPE', 'NOT_FOUND', 'DUPLICATE_ID', 'UNIQUE_VIOLATION', 'TRANSITION_NOT_ALLOWED'] as const;
+/**
+ * Why the server refused a change. CLAIM_TAKEN: someone else claimed the pool account first (撞单);
+ * POOL_RULE: a pool rule forbids the claim (reclaim bar, owner cap; the issue says which).
+ */
+export const rejectCodes = ['VALIDATION', 'FORBIDDEN', 'OUT_OF_SCOPE', 'NOT_FOUND', 'DUPLICATE_ID', 'UNIQUE_VIOLATION', 'TRANSITION_NOT_ALLOWED', 'CLAIM_TAKEN', 'POOL_RULE'] as const;
 export type RejectCode = (typeof rejectCodes)[number];
 
 /** Codes that end or refuse a whole connection or request. */

@@ -40,7 +40,7 @@ describe('demo data generator', () => {
   });
 
   it('keeps what users see independent of `now`; only timestamps move', () => {
-    const strip = (rows: DemoAccount[]) => rows.map(({ values }) => ({ ...values, lastFollowUpAt: 0, nextFollowUpAt: 0 }));
+    const strip = (rows: DemoAccount[]) => rows.map(({ values }) => ({ ...values, lastFollowUpAt: 0, nextFollowUpAt: 0, pooledAt: 0 }));
     const a = generateDemoData({ accounts: 50, now: NOW });
     const b = generateDemoData({ accounts: 50, now: NOW + 40 * 86_400_000 });
     expect(strip(b.accounts)).toEqual(strip(a.accounts));
@@ -49,14 +49,14 @@ describe('demo data generator', () => {
 
   it('produces accounts that validate with no issues, already in their stored form', () => {
     for (const a of big.accounts) {
-      // poolState and lastFollowUpAt are system fields: the seeder writes them as a core workflow.
+      // poolState, lastFollowUpAt and the pool's dates are system fields: the seeder writes them as a core workflow.
       const out = validateValues('account', a.values, 'create', { allowSystem: true });
       expect(out.issues, a.values.name as string).toEqual([]);
       // Validation fills the server-assigned customer number with null; the generator leaves it out.
       expect(out.values).toEqual({ ...a.values, customerNo: null });
       // As a plain form submission, the only complaint is about those system fields.
       const asForm = validateValues('account', a.values, 'create');
-      expect(asForm.issues.every((i) => i.key === 'validation.readOnly' && ['poolState', 'lastFollowUpAt'].includes(i.field))).toBe(true);
+      expect(asForm.issues.every((i) => i.key === 'validation.readOnly' && ['poolState', 'lastFollowUpAt', 'previousOwnerId', 'pooledAt', 'poolReason', 'ownedSince'].includes(i.field))).toBe(true);
     }
   });
 

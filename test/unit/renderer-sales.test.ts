@@ -12,7 +12,7 @@ import { issueMessage } from '../../src-renderer/forms/issue-text';
 import { draftAmount, draftTotals, draftToLine, lineToDraft, parseDiscount, parsePrice, parseQty, readDrafts, writeDrafts } from '../../src-renderer/forms/line-drafts';
 import { makeTranslator } from '../../src-renderer/i18n/use-t';
 import { childDefaults, relatedLists } from '../../src-renderer/pages/detail-config';
-import { planStatus, receivedByPlan } from '../../src-renderer/pages/payment-plan-status';
+import { planStatus, receivedByPlan } from '../../src-shared/sales/payment-plan.util';
 import { entityText } from '../../src-renderer/state/entity-text';
 
 const zh = makeTranslator('zh-CN');

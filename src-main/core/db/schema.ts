@@ -74,6 +74,14 @@ function entityTable(def: EntityDef) {
     for (const [name, field] of Object.entries(def.fields)) {
       if (field.indexed) out.push(index(`${def.table}_${snakeCase(name)}_idx`).on(cols[name] as AnySQLiteColumn).where(live));
     }
+    for (const names of def.compositeIndexes ?? []) {
+      const [first, ...rest] = names.map((name) => {
+        const col = cols[name];
+        if (!col) throw new Error(`${def.name}: composite index names unknown field ${name}`);
+        return col;
+      });
+      out.push(index(`${def.table}_${names.map(snakeCase).join('_')}_idx`).on(first!, ...rest).where(live));
+    }
     return out;
   });
 }
@@ -83,6 +91,7 @@ export const contacts = entityTable(entities.contact);
 export const stages = entityTable(entities.stage);
 export const products = entityTable(entities.product);
 export const competitors = entityTable(entities.competitor);
+export const poolRules = entityTable(entities.pool_rule);
 export const leads = entityTable(entities.lead);
 export const opportunities = entityTable(entities.opportunity);
 export const activities = entityTable(entities.activity);
@@ -99,6 +108,7 @@ export const entityTables = {
   stage: stages,
   product: products,
   competitor: competitors,
+  pool_rule: poolRules,
   lead: leads,
   opportunity: opportunities,
   activity: activities,

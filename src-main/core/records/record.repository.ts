@@ -5,6 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import type { ListQuery, RecordData } from '../../../src-shared/api/client-api.contract';
 import { cascadeChildren, entities, isEntityName, isJsonKind, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
 import { copiedFromRef, derivedValues, recordIssues } from '../../../src-shared/entities/rules';
+import { followUpValues } from '../../../src-shared/sales/follow-up.rules';
 import { validateValues } from '../../../src-shared/entities/record.schema';
 import { provisionalNumber } from '../../../src-shared/entities/numbering.util';
 import { CrmError, type FieldIssue } from '../../../src-shared/result';
@@ -235,6 +236,23 @@ export class RecordRepository {
     return { values: out, issues: recordIssues(entity, before, merged()) };
   }
 
+  /**
+   * Follow-up discipline on this replica (src-shared/sales/follow-up.rules.ts): the activity's
+   * account or lead shows its new last / next follow-up at once, offline too. Nothing is queued:
+   * the server makes the same change when the activity reaches it and sends it to every client.
+   */
+  private followUp(activity: Record<string, unknown>): void {
+    const parentEntity = typeof activity.accountId === 'string' && activity.accountId !== '' ? 'account' : typeof activity.leadId === 'string' && activity.leadId !== '' ? 'lead' : null;
+    if (!parentEntity) return;
+    const parentId = String(parentEntity === 'account' ? activity.accountId : activity.leadId);
+    const parent = this.find(parentEntity, parentId);
+    if (!parent || parent.deletedAt !== null) return;
+    const values = followUpValues(parent, activity);
+    if (Object.keys(values).length === 0) return;
+    this.replica.db.update(this.table(parentEntity)).set(values).where(eq(this.col(parentEntity, 'id'), parentId)).run();
+    this.onChange(parentEntity, [parentId]);
+  }
+
   create(entity: EntityName, input: Record<string, unknown>, id?: string, options: { allowSystem?: boolean } = {}): RecordData {
     const validated = validateValues(entity, input, 'create', options);
     const issues = validated.issues;
@@ -268,6 +286,7 @@ export class RecordRepository {
       this.search.put(entity, { ...row, id: recordId });
     })();
     this.onChange(entity, [recordId]);
+    if (entity === 'activity') this.followUp(row);
     return this.get(entity, recordId);
   }
 
@@ -301,6 +320,7 @@ export class RecordRepository {
       if (entities[entity].titleField in changes) this.reindexReferrers(entity, id);
     })();
     this.onChange(entity, [id]);
+    if (entity === 'activity' && ['occurredAt', 'nextFollowUpAt', 'accountId', 'leadId'].some((f) => f in changes)) this.followUp({ ...existing, ...changes });
     return this.get(entity, id);
   }
 

@@ -34,6 +34,7 @@ const SEARCH_SLOTS = {
   contract: 12,
   payment_plan: 13,
   payment: 14,
+  pool_rule: 15,
 } as const satisfies Record<EntityName, number>;
 const SLOT_SIZE = 2 ** 40;
 /** Retired FTS rows deleted together (see SearchIndex.retire). */

@@ -1,4 +1,5 @@
-import type { RecordData } from '../../src-shared/api/client-api.contract';
+/** A record as the renderer and the server read it: field values by name. */
+type RecordData = Record<string, unknown>;
 
 export type PlanStatus = 'pending' | 'partial' | 'done' | 'overdue';
 
