@@ -11,6 +11,7 @@ import { Toasts } from './components/Toasts';
 import { TopBar } from './components/TopBar';
 import { RecordFormDialog } from './forms/RecordFormDialog';
 import { forgetGridPositions } from './grid/grid-memory';
+import { useReminders } from './notify/use-reminders';
 import { useT } from './i18n/use-t';
 import { AccountDetailPage } from './pages/AccountDetailPage';
 import { ConflictInboxPage } from './pages/ConflictInboxPage';
@@ -174,8 +175,10 @@ function Shell() {
   const t = useT();
 
   const sync = useApp((s) => s.sync);
+  const signedIn = !(sync?.state === 'signedOut' || sync?.initial);
+  useReminders(signedIn);
 
-  if (sync?.state === 'signedOut' || sync?.initial) {
+  if (!signedIn) {
     return (
       <>
         <LoginScreen />

@@ -9,6 +9,7 @@ import './styles/form.css';
 import './styles/overlays.css';
 import './styles/sync.css';
 import './styles/sales.css';
+import './styles/pool.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { uuidv7 } from 'uuidv7';
 import type { ApiHandlers, ConflictAction, CoreEvent, SearchHit, SyncStatus } from '../../src-shared/api/client-api.contract';
 import { entities, type EntityName, type FieldDef } from '../../src-shared/entities/index';
-import { isLocale, pickLocale } from '../../src-shared/i18n/index';
+import { isLocale, pickLocale, type Locale } from '../../src-shared/i18n/index';
 import { formatPhoneForReading } from '../../src-shared/phone.util';
 import { openReplica, readMeta, writeMeta, type Replica } from './db/replica';
 import { RecordRepository } from './records/record.repository';
@@ -19,6 +19,10 @@ import { SyncLogRepository } from './sync/sync-log.repository';
 import { CrmError } from '../../src-shared/result';
 import type { CoreOptions } from './worker/worker-protocol';
 import { convertLead } from './sales/lead-convert';
+import { afterActivityLogged } from './sales/follow-up-task';
+import { PoolService } from './sales/pool';
+import { pipelineQueries } from './sales/pipeline';
+import { myReminders, myTasks } from './sales/my-tasks';
 
 /** Queries slower than this are logged: the grid and search must stay interactive. */
 const SLOW_MS = 40;
@@ -35,13 +39,17 @@ export class CoreService {
   readonly syncLog: SyncLogRepository;
   private readonly listeners = new Set<(event: CoreEvent) => void>();
   readonly sync: SyncEngine;
+  readonly pool: PoolService;
   private readonly localOwner: { id: string; name: string };
+  /** The core's clock (tests fix it): days in stage, stalled deals. */
+  private readonly clock: () => number;
 
   constructor(
     private readonly options: CoreOptions,
     connector: SyncConnector = new WsConnector(),
     engineOptions: { live?: boolean; now?: () => number; random?: () => number; snapshotPage?: number } = {},
   ) {
+    this.clock = engineOptions.now ?? Date.now;
     this.replica = openReplica(path.join(options.dataDir, 'replica.db'), options.migrationsDir, options.appVersion);
     this.localOwner = this.localUser();
     this.records = new RecordRepository(
@@ -54,6 +62,7 @@ export class CoreService {
       engineOptions.now,
     );
     this.settings = new SettingsRepository(this.replica.sqlite);
+    this.pool = new PoolService(this.records, this.replica.sqlite, () => ({ id: this.user.id, role: this.sync.user?.role ?? null }), engineOptions.now);
     this.conflicts = new ConflictRepository(this.replica.sqlite);
     this.syncLog = new SyncLogRepository(this.replica.sqlite);
     this.sync = new SyncEngine({
@@ -84,6 +93,12 @@ export class CoreService {
       seedDemo(this.records, { accounts: DEMO_ACCOUNTS });
       writeMeta(this.replica.sqlite, 'demoSeeded', String(Date.now()));
     }
+  }
+
+  /** The language the user chose, else the OS's. */
+  private locale(): Locale {
+    const saved = this.settings.get('ui.locale');
+    return isLocale(saved) ? saved : pickLocale(this.options.osLocale);
   }
 
   /** Until sign-in arrives with the sync server, the replica belongs to the OS user. */
@@ -232,11 +247,10 @@ export class CoreService {
 
   readonly handlers: ApiHandlers = {
     'app.info': () => {
-      const saved = this.settings.get('ui.locale');
       return {
         version: this.options.appVersion,
         schemaVersion: this.replica.schemaVersion,
-        locale: isLocale(saved) ? saved : pickLocale(this.options.osLocale),
+        locale: this.locale(),
         user: this.user,
         dataDir: this.options.dataDir,
         session: this.sync.user,
@@ -244,11 +258,22 @@ export class CoreService {
     },
     'record.list': (q) => this.timed(`list ${q.entity}`, () => this.records.list(q)),
     'record.get': ({ entity, id }) => this.records.get(entity, id),
-    'record.create': ({ entity, values, id }) => this.records.create(entity, values, id),
+    'record.create': ({ entity, values, id }) => {
+      const created = this.records.create(entity, values, id);
+      if (entity === 'activity') afterActivityLogged(this.records, this.replica.sqlite, created, this.user.id, this.locale());
+      return created;
+    },
     'record.update': ({ entity, id, values }) => this.records.update(entity, id, values),
     'record.delete': ({ entity, id }) => ({ deleted: this.records.delete(entity, id) }),
     'record.restore': ({ entity, id }) => this.records.restore(entity, id),
     'lead.convert': (input) => convertLead(this.records, this.replica.sqlite, input),
+    'pool.claim': ({ accountId }) => this.pool.claim(accountId),
+    'pool.release': ({ accountId }) => this.pool.release(accountId),
+    'pool.status': ({ accountId }) => this.pool.status(accountId),
+    'task.mine': (input) => this.timed('task.mine', () => myTasks(this.replica.sqlite, this.user.id, input)),
+    'task.reminders': (input) => this.timed('task.reminders', () => myReminders(this.replica.sqlite, this.user.id, input)),
+    'pipeline.board': (input) => this.timed('pipeline board', () => pipelineQueries(this.replica.sqlite).board(input, this.clock())),
+    'pipeline.funnel': (input) => this.timed('pipeline funnel', () => pipelineQueries(this.replica.sqlite).funnel(input, this.clock())),
     'search.global': ({ q, limit, entity }) => this.timed('search', () => ({ hits: this.searchHits(q, limit, entity) })),
     'settings.get': ({ key }) => this.settings.get(key),
     'settings.set': ({ key, value }) => {

@@ -85,7 +85,8 @@ export function OwnerCard({ record, entity = 'account', followsParent = false, o
   const owner = lookup(ownerId);
   const name = loaded || owner ? userName(lookup, ownerId) : '…';
   const detail = userDetail(t, owner);
-  const possible = canReassign(users, ownerId);
+  // An account in the pool changes hands by being claimed (the pool card), not by reassigning.
+  const possible = canReassign(users, ownerId) && record.poolState !== 'pool';
   const text = entity === 'account' ? accountText : recordText;
 
   return (

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
 import { formatPhoneForReading } from '../format/field-format';
 import { Icon } from '../components/icons';
+import { ActivityTimeline } from '../components/ActivityTimeline';
 import { OwnerCard, type Reassigned } from '../components/OwnerCard';
+import { PoolCard } from '../pool/PoolCard';
 import { RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
 import { RelatedList } from '../components/RelatedList';
 import { useT } from '../i18n/use-t';
@@ -80,10 +82,12 @@ function AccountDetail({ account, onReassigned }: { account: RecordData; onReass
       <div className="detail-body">
         <div className="detail-main">
           <RecordSections entity="account" record={account} />
+          <ActivityTimeline parentEntity="account" parent={account} />
           <RecordAudit record={account} />
         </div>
         <aside className="detail-side">
           <OwnerCard record={account} onReassigned={onReassigned} />
+          <PoolCard account={account} />
           <AccountContacts account={account} />
           {(relatedLists.account ?? []).map((spec) => (
             <RelatedList key={`${spec.entity}.${spec.field}`} parentEntity="account" parent={account} spec={spec} />

@@ -15,7 +15,7 @@ import { useNow } from '../state/use-now';
 import type { Loadable } from '../state/use-record';
 import { userName } from '../state/directory';
 import { useUserLookup } from '../state/directory.store';
-import { checkResend, conflictView, groupByRecord, referencedIds, rejectedFormFields, serverFieldIssues, type ConflictView, type RecordGroup } from '../sync/conflict-view';
+import { checkResend, resendable, conflictView, groupByRecord, referencedIds, rejectedFormFields, serverFieldIssues, type ConflictView, type RecordGroup } from '../sync/conflict-view';
 
 /** Ids per existence check: one `record.list` with an `in` filter (the contract allows 200 values). */
 const BATCH = 200;
@@ -294,7 +294,7 @@ interface ConflictItemProps {
 
 function ConflictItem({ view, entry, busy, onAction, onResend }: ConflictItemProps) {
   const t = useT();
-  const editable = view.kind === 'rejected' && !view.resolved;
+  const editable = resendable(entry) && !view.resolved;
   return (
     <li className={`conflict-entry conflict-entry-${view.kind}${view.resolved ? ' is-resolved' : ''}`} data-testid="conflict-entry" data-kind={view.kind} data-id={view.id}>
       <div className="conflict-entry-head">

@@ -1,4 +1,5 @@
 import type { RecordData } from '../../src-shared/api/client-api.contract';
+import { ActivityTimeline } from '../components/ActivityTimeline';
 import { Icon } from '../components/icons';
 import { RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
 import { formatPhoneForReading } from '../format/field-format';
@@ -55,6 +56,7 @@ function ContactDetail({ contact }: { contact: RecordData }) {
       <div className="detail-body">
         <div className="detail-main">
           <RecordSections entity="contact" record={contact} />
+          <ActivityTimeline parentEntity="contact" parent={contact} />
           {accountId ? <ContactAudit contact={contact} accountId={accountId} /> : <RecordAudit record={contact} />}
         </div>
         <aside className="detail-side">{accountId && <ContactAccountCard accountId={accountId} />}</aside>

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
 import { entities, type EntityName, type FieldDef } from '../../src-shared/entities/index';
 import { isProvisionalNumber } from '../../src-shared/entities/numbering.util';
+import { ActivityTimeline } from '../components/ActivityTimeline';
 import { Icon, entityIcon } from '../components/icons';
 import { OwnerCard } from '../components/OwnerCard';
 import { FieldValue, RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
@@ -76,6 +77,12 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
         </div>
         <div className="detail-header-actions">
           {entity === 'lead' && <LeadConversion lead={record} />}
+          {entity === 'quote' && (
+            <button type="button" className="btn" onClick={() => navigate({ view: 'print', entity, id: record.id })} data-testid="print-quote">
+              <Icon name="download" />
+              {t('quotePrint.open')}
+            </button>
+          )}
           <DetailActions onEdit={() => openForm({ entity, record })} onDelete={() => void remove()} />
         </div>
       </header>
@@ -98,6 +105,7 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
       <div className="detail-body">
         <div className="detail-main">
           <RecordSections entity={entity} record={record} omit={omitFromSections[entity]} />
+          {(entity === 'lead' || entity === 'opportunity') && <ActivityTimeline parentEntity={entity} parent={record} />}
           <RecordAudit record={record} ownerId={parentRecord ? parentRecord.ownerId : record.ownerId} />
         </div>
         <aside className="detail-side">

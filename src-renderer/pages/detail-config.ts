@@ -47,22 +47,18 @@ export interface RelatedSpec {
   field: string;
 }
 
+/** Activities are not listed here: accounts, contacts, leads and deals show them as a timeline (ActivityTimeline). */
 export const relatedLists: Partial<Record<EntityName, RelatedSpec[]>> = {
   account: [
     { entity: 'opportunity', field: 'accountId' },
-    { entity: 'activity', field: 'accountId' },
     { entity: 'task', field: 'accountId' },
     { entity: 'quote', field: 'accountId' },
     { entity: 'order', field: 'accountId' },
     { entity: 'contract', field: 'accountId' },
   ],
-  lead: [
-    { entity: 'activity', field: 'leadId' },
-    { entity: 'task', field: 'leadId' },
-  ],
+  lead: [{ entity: 'task', field: 'leadId' }],
   opportunity: [
     { entity: 'quote', field: 'opportunityId' },
-    { entity: 'activity', field: 'opportunityId' },
     { entity: 'task', field: 'opportunityId' },
     { entity: 'order', field: 'opportunityId' },
     { entity: 'contract', field: 'opportunityId' },

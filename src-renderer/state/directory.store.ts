@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import { api } from '../api/client';
-import { reportError } from './app.store';
+import { reportError, useApp } from './app.store';
+import { translate } from '../../src-shared/i18n/index';
+import { POOL_OWNER } from '../../src-shared/sales/pool.rules';
 import { indexUsers, type DirectoryUser, type UserLookup } from './directory';
 
 interface DirectoryState {
@@ -27,7 +29,13 @@ export async function loadDirectory(): Promise<void> {
     const before = useDirectory.getState();
     // Asked again on every reconnect: the same list must not re-render every name on screen.
     if (before.loaded && JSON.stringify(before.users) === JSON.stringify(users)) return;
-    useDirectory.setState({ users, byId: indexUsers(users), loaded: true });
+    // The pool and the server's rules own records too: their names, though nobody can pick them.
+    const locale = useApp.getState().locale;
+    const builtIn = [
+      { id: POOL_OWNER, name: translate(locale, 'pool.owner'), username: POOL_OWNER, role: 'pool', department: null, active: true },
+      { id: 'system', name: translate(locale, 'user.system'), username: 'system', role: 'system', department: null, active: true },
+    ];
+    useDirectory.setState({ users, byId: indexUsers([...builtIn, ...users]), loaded: true });
   } catch (error) {
     if (mine === latest) reportError(error);
   }

@@ -74,6 +74,14 @@ const actionsByKind: Record<ConflictEntry['kind'], ConflictAction[]> = {
   rejected: ['discard', 'resend'],
 };
 
+/** Refusals nothing typed can fix: the pool account went to a colleague (撞单). Only dismissed. */
+const finalCodes = new Set(['CLAIM_TAKEN']);
+
+/** Whether a refused change may be corrected and sent again. */
+export function resendable(entry: Pick<ConflictEntry, 'kind' | 'code'>): boolean {
+  return entry.kind === 'rejected' && !finalCodes.has(entry.code ?? '');
+}
+
 const opKeys: Record<string, MessageKey> = {
   create: 'conflict.op.create',
   update: 'conflict.op.update',
@@ -230,7 +238,7 @@ export function conflictView(entry: ConflictEntry, t: Translator, now: number, r
     changes,
     serverMessage: entry.kind === 'rejected' && entry.message && entry.message.trim() !== '' ? t('conflict.serverMessage', { message: entry.message }) : null,
     issues,
-    actions: resolved ? [] : actionsByKind[entry.kind],
+    actions: resolved ? [] : resendable(entry) || entry.kind !== 'rejected' ? actionsByKind[entry.kind] : ['discard'],
   };
 }
 

@@ -185,7 +185,11 @@ async function main(argv: string[]): Promise<void> {
       const outcome = await seedDemoServer(new UserRepository(store), new SyncService(store), { accounts, withData: !values['no-data'] });
       if (values.json) console.log(JSON.stringify(outcome));
       else if (!outcome.createdUsers) console.log('the server already has users; demo data is added only to an empty server');
-      else console.log(`demo: ${outcome.users.length} users (password ${outcome.users[0]?.password}), ${outcome.accounts} customers, ${outcome.contacts} contacts`);
+      else
+        console.log(
+          `demo: ${outcome.users.length} users (password ${outcome.users[0]?.password}), ${outcome.accounts} customers, ${outcome.contacts} contacts, ` +
+            `${outcome.opportunities} opportunities, ${outcome.activities} activities, ${outcome.tasks} tasks`,
+        );
     } finally {
       await store.close();
     }

@@ -230,6 +230,11 @@ export class SyncService {
       return claimedValues(claimer, now);
     }
     if (wants === 'owned' && was !== 'pool' && base.poolState === 'pool') {
+      // The same user's claim from another device: it is theirs already.
+      if (existing.fields.ownerId === session.user.id) {
+        delete values.ownerId;
+        return {};
+      }
       const by = await this.userName(q, typeof existing.fields.ownerId === 'string' ? existing.fields.ownerId : null);
       throw new Rejection('CLAIM_TAKEN', `${by || 'someone else'} claimed this account first`, [{ field: 'ownerId', key: 'pool.claimTaken' }]);
     }
@@ -328,6 +333,10 @@ export class SyncService {
       }
       case 'update': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
+        // A claim of a pool account someone else claimed first: say so, rather than "not visible".
+        if (entity === 'account' && m.changes.poolState === 'owned' && m.base.poolState === 'pool' && existing.fields.poolState !== 'pool' && existing.fields.ownerId !== session.user.id) {
+          await this.poolUpdate(q, session, existing, { ...m.changes }, m.base, now);
+        }
         if (!inScope(session.scope, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
         if (existing.deletedAt !== null) {
           return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityNames, type EntityName } from '../entities/index';
+import { entityNames, stageKinds, type EntityName } from '../entities/index';
 import type { Result } from '../result';
 
 /**
@@ -128,6 +128,65 @@ export type AppInfo = z.infer<typeof appInfo>;
 
 const settingKey = z.string().min(1).max(100).regex(/^[a-zA-Z0-9_.:-]+$/);
 
+// --- pipeline (销售看板 / 销售漏斗) ------------------------------------------------------------
+const closeDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** Whose deals: absent or empty means everyone visible on this device. */
+const ownerIds = z.array(recordId).max(200).optional();
+/** Money of one currency: amounts in minor units (分); weighted = Σ amount × probability / 100, rounded. */
+export const moneyTotal = z.object({ currency: z.string(), amount: z.number().int(), weighted: z.number().int() });
+export type MoneyTotal = z.infer<typeof moneyTotal>;
+const pipelineStage = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Built-in stages' code: their label is i18n stage.<code>. */
+  code: z.string().nullable(),
+  kind: z.enum(stageKinds),
+  position: z.number().int(),
+  probability: z.number().int().nullable(),
+  limitDays: z.number().int().nullable(),
+  /** Live deals in the stage that pass the filters. */
+  count: z.number().int(),
+  /** One per currency present: CNY first, then the others in the currency list's order. */
+  totals: z.array(moneyTotal),
+});
+const dealSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  accountId: z.string().nullable(),
+  accountName: z.string().nullable(),
+  amount: z.number().int().nullable(),
+  currency: z.string(),
+  ownerId: z.string(),
+  stageChangedAt: z.number().int().nullable(),
+});
+export const pipelineCard = dealSummary.extend({
+  probability: z.number().int().nullable(),
+  expectedCloseDate: z.string().nullable(),
+  lostReason: z.string().nullable(),
+});
+export type PipelineCard = z.infer<typeof pipelineCard>;
+export const stalledDeal = dealSummary.extend({ daysInStage: z.number().int(), daysOver: z.number().int() });
+export type StalledDeal = z.infer<typeof stalledDeal>;
+const dealOutcome = z.object({ count: z.number().int(), totals: z.array(moneyTotal) });
+
+/** The record a task is about, with its title (the first of deal, contract, contact, lead, account that is set and here). */
+const taskRelated = z.object({ entity: entityName, id: z.string(), title: z.string() });
+export type TaskRelated = z.infer<typeof taskRelated>;
+/** One of my open tasks as the "my tasks" view and the reminders show it. */
+export const myTask = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  /** manual, or the rule that made it (follow_up, pool_warning, payment_overdue). */
+  source: z.string(),
+  dueAt: z.number().nullable(),
+  remindAt: z.number().nullable(),
+  related: taskRelated.nullable(),
+});
+export type MyTask = z.infer<typeof myTask>;
+const myTaskSection = z.object({ count: z.number().int(), rows: z.array(myTask) });
+export type MyTaskSection = z.infer<typeof myTaskSection>;
+
 export const clientApi = {
   'app.info': { input: z.object({}), output: appInfo },
   'record.list': { input: listQuery, output: z.object({ rows: z.array(recordData), total: z.number().int().nullable() }) },
@@ -154,6 +213,81 @@ export const clientApi = {
       opportunity: z.object({ values: z.record(z.string(), z.unknown()) }).nullable(),
     }),
     output: z.object({ accountId: z.string(), contactId: z.string(), opportunityId: z.string().nullable() }),
+  },
+  /**
+   * My open tasks (owner = the current user) in four sections: overdue (due before `now`), today
+   * (due later today), upcoming (due after today), undated. "Today" is the user's local day, from
+   * `tzOffsetMinutes` (Date#getTimezoneOffset). `now` defaults to the core's clock (tests fix it).
+   * Each section has its full count and at most `limit` rows, soonest due first (undated: newest first).
+   */
+  'task.mine': {
+    input: z.object({
+      now: z.number().int().optional(),
+      tzOffsetMinutes: z.number().int().min(-840).max(840),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    output: z.object({
+      now: z.number(),
+      /** When the user's today ends (epoch ms): the line between today and upcoming. */
+      todayEnd: z.number(),
+      overdue: myTaskSection,
+      today: myTaskSection,
+      upcoming: myTaskSection,
+      undated: myTaskSection,
+    }),
+  },
+  /** My open tasks whose reminder time is in (from, to], earliest first: what the notifier shows. */
+  'task.reminders': {
+    input: z.object({ from: z.number().int(), to: z.number().int(), limit: z.number().int().min(1).max(500).default(200) }),
+    output: z.object({ reminders: z.array(myTask.extend({ remindAt: z.number() })) }),
+  },
+  /**
+   * 销售看板: the active stages in position order with their deal count, totals per currency and
+   * the first `perStage` cards (close date, then amount, largest first; no close date last).
+   * `closeMonth` 'YYYY-MM' keeps deals expected to close that month. `asOf`: the core's clock, for
+   * days in stage.
+   */
+  'pipeline.board': {
+    input: z.object({
+      ownerIds,
+      closeMonth: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).nullable().optional(),
+      perStage: z.number().int().min(1).max(200).default(50),
+    }),
+    output: z.object({
+      asOf: z.number(),
+      stages: z.array(pipelineStage.extend({ cards: z.array(pipelineCard), more: z.boolean() })),
+    }),
+  },
+  /**
+   * 销售漏斗: the active open stages in position order with count, totals and weighted amounts,
+   * and their stalled deals (time in stage over the stage's limitDays: the count and the 20 most
+   * overdue); won and lost deals summed over the stages of that kind. `closeFrom` / `closeTo`
+   * (inclusive) filter on the expected close date.
+   */
+  'pipeline.funnel': {
+    input: z.object({ ownerIds, closeFrom: closeDay.nullable().optional(), closeTo: closeDay.nullable().optional() }),
+    output: z.object({
+      asOf: z.number(),
+      stages: z.array(pipelineStage.extend({ stalled: z.object({ count: z.number().int(), deals: z.array(stalledDeal) }) })),
+      won: dealOutcome,
+      lost: dealOutcome,
+    }),
+  },
+  /** 领取: the signed-in user claims an account from the pool (checked against the pool rules here, decided by the server). */
+  'pool.claim': { input: z.object({ accountId: recordId }), output: recordData },
+  /** Releases an account to the pool (its owner, or a manager). */
+  'pool.release': { input: z.object({ accountId: recordId }), output: recordData },
+  /** The pool rules, how many accounts the user owns, and for one account when it would return to the pool and whether the user may claim it. */
+  'pool.status': {
+    input: z.object({ accountId: recordId.optional() }),
+    output: z.object({
+      rules: z.array(
+        z.object({ level: z.string().nullable(), returnDays: z.number().nullable(), warnDays: z.number().nullable(), reclaimBarDays: z.number().nullable(), ownerCap: z.number().nullable(), active: z.boolean().nullable() }),
+      ),
+      owned: z.number().int(),
+      returnAt: z.number().nullable(),
+      claimIssue: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).nullable(),
+    }),
   },
   'search.global': {
     input: z.object({ q: z.string().max(200), limit: z.number().int().min(1).max(50).default(20), entity: entityName.optional() }),

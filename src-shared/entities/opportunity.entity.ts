@@ -13,8 +13,15 @@ export const opportunityEntity = defineEntity({
   subtitleFields: ['accountId', 'expectedCloseDate'],
   sections: ['basic', 'products', 'competition'],
   defaultSort: { field: 'updatedAt', dir: 'desc' },
-  /** A stage's kanban column, in close-date order. */
-  compositeIndexes: [['stageId', 'expectedCloseDate']],
+  /**
+   * A stage's kanban column, in close-date order; the board's and the funnel's totals per stage,
+   * currency, owner and close date from the index alone; deals sitting in a stage (stalled).
+   */
+  compositeIndexes: [
+    ['stageId', 'expectedCloseDate'],
+    ['stageId', 'currency', 'expectedCloseDate', 'ownerId', 'probability', 'amount'],
+    ['stageId', 'stageChangedAt', 'ownerId'],
+  ],
   fields: {
     accountId: { kind: 'ref', entity: 'account', required: true, cascade: true, search: true, list: true, indexed: true, section: 'basic' },
     name: { kind: 'text', required: true, max: 200, search: true, list: true, indexed: true, section: 'basic' },

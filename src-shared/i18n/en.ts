@@ -3,6 +3,7 @@ import { pipelineEn } from './parts/pipeline';
 import { tasksEn } from './parts/tasks';
 import { quotePrintEn } from './parts/quote-print';
 import { poolEn } from './parts/pool';
+import { followUpEn } from './parts/follow-up';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'Offline CRM',
@@ -896,4 +897,5 @@ export const en: Record<MessageKey, string> = {
   ...tasksEn,
   ...quotePrintEn,
   ...poolEn,
+  ...followUpEn,
 };

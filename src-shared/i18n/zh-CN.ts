@@ -2,6 +2,7 @@ import { pipelineZh } from './parts/pipeline';
 import { tasksZh } from './parts/tasks';
 import { quotePrintZh } from './parts/quote-print';
 import { poolZh } from './parts/pool';
+import { followUpZh } from './parts/follow-up';
 /** zh-CN, the reference locale: every key must exist here, and en must have the same keys. */
 export const zhCN = {
   'app.name': '离线客户管理',
@@ -895,6 +896,7 @@ export const zhCN = {
   ...tasksZh,
   ...quotePrintZh,
   ...poolZh,
+  ...followUpZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -19,23 +19,28 @@ export interface PoolRuleValues {
   active: boolean | null;
 }
 
-export interface PoolAccount {
-  level?: unknown;
-  poolState?: unknown;
-  ownerId?: unknown;
-  previousOwnerId?: unknown;
-  pooledAt?: unknown;
-  lastFollowUpAt?: unknown;
-  ownedSince?: unknown;
-  createdAt?: unknown;
-}
+/** An account as the pool reads it: level, poolState, ownerId, previousOwnerId, pooledAt, lastFollowUpAt, ownedSince, createdAt. */
+export type PoolAccount = Record<string, unknown>;
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** The active rule for an account level: the level's own, else the default one (no level). */
-export function ruleFor<R extends PoolRuleValues>(rules: readonly R[], level: unknown): R | null {
+/**
+ * The rule that applies to an account level: the level's own active rule, each blank setting
+ * taken from the default rule (the active one without a level). Null when neither exists. The
+ * owner cap is not merged: a level's cap counts accounts of that level, the default's all of them.
+ */
+export function ruleFor(rules: readonly PoolRuleValues[], level: unknown): PoolRuleValues | null {
   const active = rules.filter((r) => r.active !== false);
-  return active.find((r) => r.level !== null && r.level === level) ?? active.find((r) => r.level === null || r.level === undefined) ?? null;
+  const own = active.find((r) => r.level !== null && r.level !== undefined && r.level === level) ?? null;
+  const fallback = active.find((r) => r.level === null || r.level === undefined) ?? null;
+  if (!own) return fallback;
+  if (!fallback) return own;
+  return {
+    ...own,
+    returnDays: own.returnDays ?? fallback.returnDays,
+    warnDays: own.warnDays ?? fallback.warnDays,
+    reclaimBarDays: own.reclaimBarDays ?? fallback.reclaimBarDays,
+  };
 }
 
 /**

@@ -20,10 +20,16 @@ export interface RunningHost {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startHost(options: { demo: boolean; locale: string; dataDir?: string; port?: number }): Promise<RunningHost> {
+/**
+ * A browser host on a fresh replica (or `dataDir`); with `server` and `login` it signs itself in to
+ * that sync server the way `npm start` does.
+ */
+export async function startHost(options: { demo: boolean; locale: string; dataDir?: string; port?: number; server?: string; login?: { username: string; password: string } }): Promise<RunningHost> {
   if (!fs.existsSync(HOST_BUNDLE)) throw new Error(`${path.relative(ROOT, HOST_BUNDLE)} is missing: run \`npm run build\` first`);
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `crm-e2e-${options.login?.username ?? 'local'}-`));
   const args = [HOST_BUNDLE, '--port', String(options.port ?? 0), '--data', dataDir, '--locale', options.locale, ...(options.demo ? [] : ['--no-demo'])];
+  if (options.server) args.push('--server', options.server);
+  if (options.login) args.push('--login', `${options.login.username}:${options.login.password}`);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { HOST_BUNDLE, ROOT, launchChromium, screenshotPath } from './host-process';
+import { launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+
+type SyncedHost = RunningHost;
+const startSyncedHost = (server: string, username: string, password: string) => startHost({ demo: false, locale: 'zh-CN', server, login: { username, password } });
 
 /**
  * The sync issue end to end, in real Chromium: two browser hosts (two replicas, two users) against
@@ -21,59 +20,6 @@ import { HOST_BUNDLE, ROOT, launchChromium, screenshotPath } from './host-proces
  * inbox. No page is ever reloaded; every wait is on page state.
  */
 const TIMEOUT = 90_000;
-const READY_LINE = /CRM browser host listening on (http:\/\/\S+)/;
-const START_TIMEOUT_MS = 60_000;
-
-interface SyncedHost {
-  url: string;
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-/** A browser host on a fresh replica that signs itself in to `server` (the `npm start` way). */
-async function startSyncedHost(server: string, username: string, password: string): Promise<SyncedHost> {
-  if (!fs.existsSync(HOST_BUNDLE)) throw new Error(`${path.relative(ROOT, HOST_BUNDLE)} is missing: run \`npm run build\` first`);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `crm-e2e-${username}-`));
-  const args = [HOST_BUNDLE, '--port', '0', '--data', dataDir, '--locale', 'zh-CN', '--no-demo', '--server', server, '--login', `${username}:${password}`];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-8000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`host of ${username} printed no ready line within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        const m = READY_LINE.exec(stdout);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`host of ${username} exited with code ${code} before it was ready\n${stderr}`));
-      });
-    });
-    return { url, dataDir, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
 async function dismissToasts(page: Page): Promise<void> {
   const close = page.getByTestId('toast-close');
   while ((await close.count()) > 0) await close.first().click();

@@ -50,6 +50,8 @@ export async function startTestServer(kind: StoreKind, options: { port?: number 
     migrationsRoot: MIGRATIONS_ROOT,
     port: options.port ?? 0,
     logLevel: 'warn',
+    // Tests run the scheduled rules themselves, with the clock they need.
+    rulesEveryMs: 0,
   });
   const users: TestServer['users'] = {};
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConflictEntry } from '../../src-shared/api/client-api.contract';
 import { initialFormState } from '../../src-renderer/forms/form-values';
 import { makeTranslator } from '../../src-renderer/i18n/use-t';
-import { checkResend, conflictView, groupByRecord, issueText, referencedIds, rejectedFormFields, serverFieldIssues, type RefTitleLookup } from '../../src-renderer/sync/conflict-view';
+import { checkResend, resendable, conflictView, groupByRecord, issueText, referencedIds, rejectedFormFields, serverFieldIssues, type RefTitleLookup } from '../../src-renderer/sync/conflict-view';
 
 const zh = makeTranslator('zh-CN');
 const en = makeTranslator('en');
@@ -99,6 +99,17 @@ describe('conflict inbox entries', () => {
     expect(issueText(zh, 'account', { field: 'creditCode', key: 'validation.unique' }, 'UNIQUE_VIOLATION')).toBe('有字段与已有记录重复');
     expect(serverFieldIssues(e)).toEqual([{ field: 'creditCode', key: 'conflict.code.UNIQUE_VIOLATION', params: { max: 18 } }]);
     expect(conflictView(entry({ kind: 'rejected', code: 'SOMETHING_NEW' }), en, NOW, noRefs).summary).toBe('The server did not accept this edit: the server refused the change (SOMETHING_NEW)');
+  });
+
+  it('a pool claim a colleague won reads as such and can only be dismissed', () => {
+    const e = entry({ kind: 'rejected', entity: 'account', op: 'update', code: 'CLAIM_TAKEN', message: '李军 claimed this account first', issues: [{ field: 'ownerId', key: 'pool.claimTaken' }] });
+    const view = conflictView(e, zh, NOW, noRefs);
+    expect(view.summary).toContain('同事先领取了这个公海客户');
+    expect(view.issues.map((i) => i.text)).toEqual(['同事先领取了这个客户，它已从你的客户中移除']);
+    expect(view.serverMessage).toContain('李军');
+    expect(view.actions).toEqual(['discard']);
+    expect(resendable(e)).toBe(false);
+    expect(resendable({ kind: 'rejected', code: 'POOL_RULE' })).toBe(true);
   });
 
   it('shows a settled entry with what was done and no actions', () => {

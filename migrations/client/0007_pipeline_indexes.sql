@@ -1,0 +1,2 @@
+CREATE INDEX `opportunities_stage_id_currency_expected_close_date_owner_id_probability_amount_idx` ON `opportunities` (`stage_id`,`currency`,`expected_close_date`,`owner_id`,`probability`,`amount`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `opportunities_stage_id_stage_changed_at_owner_id_idx` ON `opportunities` (`stage_id`,`stage_changed_at`,`owner_id`) WHERE deleted_at IS NULL;
