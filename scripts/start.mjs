@@ -203,7 +203,9 @@ async function startEmbeddedServer(appArgs, serverData) {
     poll();
   });
   console.log(`Embedded sync server (SQLite in ${dataDir}) at ${url}`);
-  if (outcome.createdUsers) console.log(`  first start: ${outcome.accounts} demo customers with ${outcome.contacts} contacts`);
+  if (outcome.createdUsers) {
+    console.log(`  first start: ${outcome.accounts} demo customers with ${outcome.contacts} contacts, ${outcome.opportunities ?? 0} deals, ${outcome.activities ?? 0} activities, ${outcome.tasks ?? 0} tasks`);
+  }
   console.log('  demo users (all with password ' + outcome.users[0].password + '):');
   for (const u of outcome.users) console.log(`    ${u.username.padEnd(10)} ${u.role.padEnd(14)} ${u.name}`);
   console.log('  the app signs in as wangfang (a sales rep); sign out to try another user.');

@@ -57,6 +57,8 @@ function useTimeline(field: string, parentId: string) {
   const [failed, setFailed] = useState(false);
   const [loadingMore, setLoadingMore] = useState(false);
   const shown = useRef(PAGE);
+  // Reloads and "load more" can overlap (a burst of changes); an answer older than the latest request is dropped.
+  const generation = useRef(0);
   const dataEpoch = useApp((s) => s.dataEpoch);
 
   const query = useCallback(
@@ -67,10 +69,11 @@ function useTimeline(field: string, parentId: string) {
 
   useEffect(() => {
     let cancelled = false;
-    const reload = () =>
-      query(0, Math.min(MAX_RELOAD, Math.max(PAGE, shown.current)))
+    const reload = () => {
+      const asked = ++generation.current;
+      return query(0, Math.min(MAX_RELOAD, Math.max(PAGE, shown.current)))
         .then(({ rows, total }) => {
-          if (cancelled) return;
+          if (cancelled || asked !== generation.current) return;
           setLoaded({ rows, total: total ?? rows.length });
           setFailed(false);
         })
@@ -78,6 +81,7 @@ function useTimeline(field: string, parentId: string) {
           if (!cancelled) setFailed(true);
           reportError(error);
         });
+    };
     void reload();
     const off = onCoreEvent((event) => {
       if (event.type === 'changed' && event.entity === 'activity') void reload();
@@ -91,12 +95,15 @@ function useTimeline(field: string, parentId: string) {
   const loadMore = () => {
     if (!loaded || loadingMore) return;
     setLoadingMore(true);
+    // A reload meanwhile re-reads this many, so the page being added is not lost.
+    shown.current = loaded.rows.length + PAGE;
+    const asked = ++generation.current;
     query(loaded.rows.length, PAGE)
       .then(({ rows, total }) => {
+        if (asked !== generation.current) return;
         setLoaded((prev) => {
           const have = new Set(prev?.rows.map((r) => r.id));
           const next = [...(prev?.rows ?? []), ...rows.filter((r) => !have.has(r.id))];
-          shown.current = next.length;
           return { rows: next, total: total ?? next.length };
         });
       })

@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RecordData } from '../../src-shared/api/client-api.contract';
 import { isEntityName, type EntityName, type FieldDef, type LineItem } from '../../src-shared/entities/index';
-import { loadRefTitles, refTitle } from '../api/ref-titles';
+import { onCoreEvent } from '../api/client';
+import { forgetRefTitles, loadRefTitles, refTitle } from '../api/ref-titles';
 import { recordTitle } from '../format/record-title';
 import { badgeClass, isBadgeEnum } from '../format/status-tone';
 import { formatFieldValue, formatPhoneForReading } from '../format/field-format';
@@ -24,9 +25,19 @@ export function FieldValue({ name, def, record }: { name: string; def: FieldDef;
 
   useEffect(() => {
     if (!target || ids === '') return;
-    loadRefTitles(target, ids.split(','))
-      .then(() => setLoaded((n) => n + 1))
-      .catch(reportError);
+    const wanted = ids.split(',');
+    const load = () =>
+      loadRefTitles(target, wanted)
+        .then(() => setLoaded((n) => n + 1))
+        .catch(reportError);
+    void load();
+    // A referenced record that changes (renamed, or numbered by the server) drops its cached name
+    // (App.tsx): ask for it again, or the link would show "…" until the page is opened anew.
+    return onCoreEvent((event) => {
+      if (event.type !== 'changed' || event.entity !== target || !event.ids.some((id) => wanted.includes(id))) return;
+      forgetRefTitles(target, event.ids);
+      void load();
+    });
   }, [target, ids]);
 
   if (target && typeof value === 'string') {

@@ -14,6 +14,8 @@ import { useRecord, useRecordList } from '../state/use-record';
 import { BackLink, DetailActions, DetailFrame } from './detail-common';
 import { relatedLists } from './detail-config';
 
+const POOL_FIELDS = ['poolState', 'previousOwnerId', 'pooledAt', 'poolReason', 'ownedSince'];
+
 /** 客户 page: header with name, level and industry, the fields by section, and the account's contacts. */
 export function AccountDetailPage({ id }: { id: string }) {
   const state = useRecord('account', id);
@@ -81,7 +83,8 @@ function AccountDetail({ account, onReassigned }: { account: RecordData; onReass
       </header>
       <div className="detail-body">
         <div className="detail-main">
-          <RecordSections entity="account" record={account} />
+          {/* The pool card beside the owner shows the pool state and its dates. */}
+          <RecordSections entity="account" record={account} omit={POOL_FIELDS} />
           <ActivityTimeline parentEntity="account" parent={account} />
           <RecordAudit record={account} />
         </div>

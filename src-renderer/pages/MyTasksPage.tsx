@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MethodOutput, MyTask, MyTaskSection } from '../../src-shared/api/client-api.contract';
 import { api, onCoreEvent } from '../api/client';
 import { Icon, entityIcon } from '../components/icons';
@@ -28,28 +28,28 @@ const sections: { name: SectionName; title: 'tasks.section.overdue' | 'tasks.sec
 function useMyTasks(minute: number): Loadable<MyTasks> {
   const [state, setState] = useState<Loadable<MyTasks>>({ status: 'loading' });
   const dataEpoch = useApp((s) => s.dataEpoch);
-  const busy = useRef(false);
-  const again = useRef(false);
 
   useEffect(() => {
     let cancelled = false;
+    let busy = false;
+    let again = false;
     const load = async () => {
-      if (busy.current) {
-        again.current = true;
+      if (busy) {
+        again = true;
         return;
       }
-      busy.current = true;
+      busy = true;
       try {
         do {
-          again.current = false;
+          again = false;
           const value = await api['task.mine']({ tzOffsetMinutes: new Date().getTimezoneOffset() });
           if (!cancelled) setState({ status: 'ready', value });
-        } while (again.current && !cancelled);
+        } while (again && !cancelled);
       } catch (error) {
         if (!cancelled) setState((prev) => (prev.status === 'ready' ? prev : { status: 'error' }));
         reportError(error);
       } finally {
-        busy.current = false;
+        busy = false;
       }
     };
     void load();

@@ -47,11 +47,11 @@ type AccountLevel = NonNullable<AccountValues['level']>;
 type LeadSource = NonNullable<AccountValues['source']>;
 type DecisionRole = NonNullable<ContactValues['decisionRole']>;
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
 /** China has one time zone and no DST: follow-ups fall in Beijing office hours. */
-const BEIJING_OFFSET = 8 * HOUR;
+export const BEIJING_OFFSET = 8 * HOUR;
 /** Id timestamps spread over this much history, so UUIDv7 order reads as "created over years". */
 const ID_SPAN = 3 * 365 * DAY;
 
@@ -59,7 +59,7 @@ const ID_SPAN = 3 * 365 * DAY;
 // Randomness
 
 /** mulberry32: tiny, fast and good enough for demo data; its state fits in one int. */
-class Rng {
+export class Rng {
   private state: number;
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -86,7 +86,7 @@ class Rng {
 }
 
 /** Cumulative weights so a weighted draw costs one float and a short scan. */
-class Weighted<T> {
+export class Weighted<T> {
   private readonly items: T[];
   private readonly cumulative: number[];
   private readonly total: number;
@@ -129,11 +129,11 @@ function permute8(x: number, key: number): number {
   return l * 10_000 + r;
 }
 
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
+export const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const hex = (n: number, width: number) => (n >>> 0).toString(16).padStart(width, '0').slice(-width);
 
 /** UUIDv7 layout (RFC 9562): 48-bit ms timestamp, version 7, 12 bits, variant 10, 62 bits. */
-function uuidv7(ms: number, rng: Rng): string {
+export function uuidv7(ms: number, rng: Rng): string {
   const ts = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0').slice(-12);
   const a = rng.u32();
   const b = rng.u32();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import type { Method, MethodInput, MethodOutput } from '../../src-shared/api/client-api.contract';
@@ -148,8 +148,15 @@ describe('my tasks, reminders and the activity timeline in the browser', () => {
     await host?.stop();
   }, TIMEOUT);
 
+  // A window left open by a failed test would go on showing reminders and move the mark.
+  const pages: Page[] = [];
+  afterEach(async () => {
+    for (const page of pages.splice(0)) if (!page.isClosed()) await page.close();
+  });
+
   async function openApp(): Promise<Page> {
     const page = await context.newPage();
+    pages.push(page);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(host.url);
     return page;
@@ -232,6 +239,19 @@ describe('my tasks, reminders and the activity timeline in the browser', () => {
       expect(await timeline.getByTestId('timeline-subject').allTextContents()).toEqual(['外勤签到', '二期扩容需求沟通']);
       await screenshot(page, 'account-timeline.png', timeline);
 
+      // Thirty a page, newest first, grouped by day; the rest a click away.
+      for (let i = 0; i < 31; i++) {
+        await core.call('record.create', { entity: 'activity', values: { accountId, type: 'call', subject: `电话回访 ${i + 1}`, occurredAt: Date.now() - (i + 1) * 6 * HOUR } });
+      }
+      await timeline.locator('.count-pill').filter({ hasText: /^33$/ }).waitFor();
+      expect(await timeline.getByTestId('timeline-item').count()).toBe(30);
+      expect(await timeline.getByTestId('timeline-day').nth(1).locator('.timeline-day-label').textContent()).toBe('昨天');
+      await timeline.getByTestId('timeline-more').click();
+      await timeline.getByTestId('timeline-more').waitFor({ state: 'detached' });
+      expect(await timeline.getByTestId('timeline-item').count()).toBe(33);
+      expect(await timeline.getByTestId('timeline-subject').last().textContent()).toBe('电话回访 31');
+      await screenshot(page, 'account-timeline-days.png', timeline.getByTestId('timeline-day').nth(2));
+
       // Without a position the form still opens, and the user is told to type the place.
       await context.clearPermissions();
       await timeline.getByTestId('check-in').click();
@@ -246,6 +266,7 @@ describe('my tasks, reminders and the activity timeline in the browser', () => {
       await page.getByTestId('nav-page-myTasks').click();
       await page.getByTestId('tasks-empty').waitFor();
       expect(await page.getByTestId('tasks-empty').textContent()).toContain('新建任务');
+      await screenshot(page, 'my-tasks-empty.png');
 
       const addTask = async (title: string, dueOffsetMs: number, account?: string) => {
         await page.getByTestId('new-task').click();
@@ -280,8 +301,8 @@ describe('my tasks, reminders and the activity timeline in the browser', () => {
       expect(await page.getByTestId('tasks-total').textContent()).toBe('共 3 项待办');
       await screenshot(page, 'my-tasks.png');
 
-      // Completing takes it off the list.
-      await call.getByTestId('task-complete').check();
+      // Completing takes it off the list (a click: the row may be gone before check() could see it ticked).
+      await call.getByTestId('task-complete').click();
       await page.getByTestId('toast').filter({ hasText: '已完成任务“今天下午回电”' }).waitFor();
       await call.waitFor({ state: 'detached' });
       await today.getByTestId('section-count').filter({ hasText: /^0$/ }).waitFor();
@@ -300,8 +321,6 @@ describe('my tasks, reminders and the activity timeline in the browser', () => {
       await page.evaluate(() => window.__notifications.find((n) => n.title === '给张总回电话')?.onclick?.());
       await page.getByTestId('task-detail').waitFor();
       expect(await page.getByTestId('detail-title').textContent()).toBe('给张总回电话');
-
-      await page.close();
       expect(pageErrors).toEqual([]);
     },
     TIMEOUT,
