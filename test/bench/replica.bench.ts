@@ -15,29 +15,13 @@ import { seedDemo } from '../../src-main/core/seed/seed-demo';
 import { startCoreWorker } from '../../src-main/core/worker/core-client';
 import type { Method, MethodInput, MethodOutput } from '../../src-shared/api/client-api.contract';
 import { MIGRATIONS_DIR, tempDir } from '../support/core-fixture';
+import { mb, measure as measureRuns } from './bench-util';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const TARGET_MS = 50;
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-async function measure(run: (i: number) => unknown | Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 3; i++) await run(i);
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await run(i);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const measure = (run: (i: number) => unknown | Promise<unknown>) => measureRuns(RUNS, run);
 
 async function main() {
   const dir = tempDir('crm-bench-');
