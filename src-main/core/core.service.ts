@@ -19,7 +19,7 @@ import { SyncLogRepository } from './sync/sync-log.repository';
 import { CrmError } from '../../src-shared/result';
 import type { CoreOptions } from './worker/worker-protocol';
 import { convertLead } from './sales/lead-convert';
-import { afterActivityLogged } from './sales/follow-up-task';
+import { afterActivityLogged, afterNextFollowUpSet } from './sales/follow-up-task';
 import { PoolService } from './sales/pool';
 import { pipelineQueries } from './sales/pipeline';
 import { myReminders, myTasks } from './sales/my-tasks';
@@ -263,7 +263,11 @@ export class CoreService {
       if (entity === 'activity') afterActivityLogged(this.records, this.replica.sqlite, created, this.user.id, this.locale());
       return created;
     },
-    'record.update': ({ entity, id, values }) => this.records.update(entity, id, values),
+    'record.update': ({ entity, id, values }) => {
+      const updated = this.records.update(entity, id, values);
+      if ((entity === 'account' || entity === 'lead') && 'nextFollowUpAt' in values) afterNextFollowUpSet(this.records, this.replica.sqlite, entity, updated, this.user.id, this.locale());
+      return updated;
+    },
     'record.delete': ({ entity, id }) => ({ deleted: this.records.delete(entity, id) }),
     'record.restore': ({ entity, id }) => this.records.restore(entity, id),
     'lead.convert': (input) => convertLead(this.records, this.replica.sqlite, input),
