@@ -4,6 +4,7 @@ import { Icon } from '../components/icons';
 import { UserName } from '../components/UserName';
 import { formatMoney } from '../format/field-format';
 import { useT, type Translator } from '../i18n/use-t';
+import { NoStages, PipelineLoading } from './pipeline-common';
 import { useApp } from '../state/app.store';
 import { usePipelineFilters } from '../state/pipeline.store';
 import { amountLines, funnelOutline, ownerIdsFor, stageName, stalledRows, winRate, type FunnelStage } from '../state/pipeline-view';
@@ -57,29 +58,11 @@ export function FunnelPage() {
 
   let body;
   if (query.state.status === 'loading') {
-    body = (
-      <div className="page-message">
-        <span className="spinner" aria-hidden="true" />
-        {t('common.loading')}
-      </div>
-    );
+    body = <PipelineLoading />;
   } else if (!funnel) {
     body = <div className="page-message">{t('error.internal')}</div>;
   } else if (funnel.stages.length === 0) {
-    body = (
-      <div className="pipeline-empty">
-        <div className="empty-state" data-testid="funnel-no-stages">
-          <div className="empty-illustration" aria-hidden="true">
-            <Icon name="stages" size={40} />
-          </div>
-          <h2>{t('empty.stage.title')}</h2>
-          <p>{t('pipeline.noStages.body')}</p>
-          <button type="button" className="btn btn-primary btn-large" onClick={() => navigate({ view: 'list', entity: 'stage' })}>
-            {t('pipeline.openStages')}
-          </button>
-        </div>
-      </div>
-    );
+    body = <NoStages testId="funnel-no-stages" />;
   } else {
     const openCount = funnel.stages.reduce((n, stage) => n + stage.count, 0);
     const outline = funnelOutline(funnel.stages.length);

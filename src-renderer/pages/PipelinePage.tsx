@@ -6,6 +6,7 @@ import { Icon } from '../components/icons';
 import { UserName } from '../components/UserName';
 import { formatDate, formatMoney } from '../format/field-format';
 import { useT, type Translator } from '../i18n/use-t';
+import { NoStages, PipelineLoading } from './pipeline-common';
 import { reportError, useApp } from '../state/app.store';
 import { usePipelineFilters } from '../state/pipeline.store';
 import { amountLines, boardCount, moveCard, ownerIdsFor, stageName, type Board, type BoardStage } from '../state/pipeline-view';
@@ -87,29 +88,11 @@ export function PipelinePage() {
   const total = board ? boardCount(board) : null;
   let body;
   if (query.state.status === 'loading') {
-    body = (
-      <div className="page-message">
-        <span className="spinner" aria-hidden="true" />
-        {t('common.loading')}
-      </div>
-    );
+    body = <PipelineLoading />;
   } else if (!board) {
     body = <div className="page-message">{t('error.internal')}</div>;
   } else if (board.stages.length === 0) {
-    body = (
-      <div className="pipeline-empty">
-        <div className="empty-state" data-testid="pipeline-no-stages">
-          <div className="empty-illustration" aria-hidden="true">
-            <Icon name="stages" size={40} />
-          </div>
-          <h2>{t('empty.stage.title')}</h2>
-          <p>{t('pipeline.noStages.body')}</p>
-          <button type="button" className="btn btn-primary btn-large" onClick={() => navigate({ view: 'list', entity: 'stage' })}>
-            {t('pipeline.openStages')}
-          </button>
-        </div>
-      </div>
-    );
+    body = <NoStages testId="pipeline-no-stages" />;
   } else if (total === 0 && !filtered) {
     body = (
       <div className="pipeline-empty">
