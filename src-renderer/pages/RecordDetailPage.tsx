@@ -158,7 +158,7 @@ function ContractLists({ contract }: { contract: RecordData }) {
           </div>
           <div>
             <dt>{t('contract.outstanding')}</dt>
-            <dd className="money-outstanding" data-testid="contract-outstanding">
+            <dd className={received !== null && amount - received <= 0 ? 'money-settled' : 'money-outstanding'} data-testid="contract-outstanding">
               {received === null ? '…' : formatMoney(Math.max(0, amount - received), currency, t.locale)}
             </dd>
           </div>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, WebSocket } from 'playwright-core';
-import { launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { launchChromium, screenshotPath, startHost, type RunningHost, dismissToasts } from './host-process';
 
 /**
  * The Foundation issue end to end, in real Chromium against the browser host on a fresh replica:
@@ -8,12 +8,6 @@ import { launchChromium, screenshotPath, startHost, type RunningHost } from './h
  * of the mobile → edit → delete and undo → English. Every wait is on a selector or an event.
  */
 const TIMEOUT = 120_000;
-
-/** Closes the toasts so a screenshot shows the page itself. */
-async function dismissToasts(page: Page): Promise<void> {
-  const close = page.getByTestId('toast-close');
-  while ((await close.count()) > 0) await close.first().click();
-}
 
 /** Resolves when the page has sent a call matching `matches` over the API socket and got its reply. */
 async function callAnswered(socket: WebSocket, matches: (request: { method: string; input: unknown }) => boolean): Promise<void> {

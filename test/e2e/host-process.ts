@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Shared by the Chromium end-to-end files: start the browser host on a fresh replica, and Chromium. */
 export const ROOT = path.resolve(__dirname, '../..');
@@ -81,4 +81,10 @@ export function launchChromium(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, name);
+}
+
+/** Closes the toasts, so a screenshot shows the page itself. */
+export async function dismissToasts(page: Page): Promise<void> {
+  const close = page.getByTestId('toast-close');
+  while ((await close.count()) > 0) await close.first().click();
 }

@@ -8,7 +8,7 @@ import { CoreService } from '../../src-main/core/core.service';
 import { WsConnector } from '../../src-main/core/sync/ws-connector';
 import { DAY_MS } from '../../src-shared/sales/pipeline.util';
 import { MIGRATIONS_DIR } from '../support/core-fixture';
-import { launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { launchChromium, screenshotPath, startHost, type RunningHost, dismissToasts } from './host-process';
 
 /**
  * The kanban and the funnel in real Chromium through the browser host, on a replica seeded with the
@@ -51,11 +51,6 @@ function withCore<T>(dataDir: string, now: () => number, run: (core: CoreService
   } finally {
     core.close();
   }
-}
-
-async function dismissToasts(page: Page): Promise<void> {
-  const close = page.getByTestId('toast-close');
-  while ((await close.count()) > 0) await close.first().click();
 }
 
 /** How far the board is wider than its box (0: every column shows without scrolling sideways). */

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import type { Mutation } from '../../src-shared/sync/protocol.contract';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
-import { launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
 
 /**
  * The customer pool (公海) in Chromium: a rep signed in to a sync server finds a released account
@@ -13,8 +13,7 @@ import { launchChromium, screenshotPath, startHost, type RunningHost } from './h
 const TIMEOUT = 120_000;
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  const close = page.getByTestId('toast-close');
-  while ((await close.count()) > 0) await close.first().click();
+  await dismissToasts(page);
   await page.screenshot({ path: screenshotPath(name) });
 }
 

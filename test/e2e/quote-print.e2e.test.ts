@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { launchChromium, screenshotPath, startHost, type RunningHost, dismissToasts } from './host-process';
 
 /**
  * The printable quote (报价单) in real Chromium through the browser host: from the quote's page to
@@ -48,11 +48,6 @@ async function call<T = Record<string, unknown>>(page: Page, method: string, inp
 async function create(page: Page, entity: string, values: Record<string, unknown>): Promise<string> {
   const record = await call<{ id: string }>(page, 'record.create', { entity, values });
   return record.id;
-}
-
-async function dismissToasts(page: Page): Promise<void> {
-  const close = page.getByTestId('toast-close');
-  while ((await close.count()) > 0) await close.first().click();
 }
 
 /** The print view scrolls inside the content area: the window is made as tall as the page for the picture. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
-import { launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { launchChromium, screenshotPath, startHost, type RunningHost, dismissToasts } from './host-process';
 
 type SyncedHost = RunningHost;
 const startSyncedHost = (server: string, username: string, password: string) => startHost({ demo: false, locale: 'zh-CN', server, login: { username, password } });
@@ -20,11 +20,6 @@ const startSyncedHost = (server: string, username: string, password: string) => 
  * inbox. No page is ever reloaded; every wait is on page state.
  */
 const TIMEOUT = 90_000;
-async function dismissToasts(page: Page): Promise<void> {
-  const close = page.getByTestId('toast-close');
-  while ((await close.count()) > 0) await close.first().click();
-}
-
 /** `show`: a field to bring into view first, if it is not (the detail page scrolls inside its content area). */
 async function screenshot(page: Page, name: string, show?: string): Promise<void> {
   await dismissToasts(page);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, WebSocket, WebSocketRoute } from 'playwright-core';
 import type { SyncStatus } from '../../src-shared/api/client-api.contract';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
-import { launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { launchChromium, screenshotPath, startHost, type RunningHost, dismissToasts } from './host-process';
 
 /**
  * The renderer's sync screens in real Chromium through the browser host. The conflict inbox runs
@@ -15,11 +15,6 @@ import { launchChromium, screenshotPath, startHost, type RunningHost } from './h
  * the sync status and sign-out run against a real sync server on SQLite, started in this process.
  */
 const TIMEOUT = 180_000;
-
-async function dismissToasts(page: Page): Promise<void> {
-  const close = page.getByTestId('toast-close');
-  while ((await close.count()) > 0) await close.first().click();
-}
 
 /**
  * `whole`: the page scrolls inside the content area, not the document, so the window is made as
