@@ -73,6 +73,7 @@ export interface CommitNote {
 }
 
 const SYSTEM_COLUMNS = ['createdAt', 'createdBy', 'updatedAt', 'updatedBy'] as const;
+type FieldMap = NonNullable<Extract<MutationResult, { status: 'applied' }>['assigned']>;
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
@@ -329,7 +330,9 @@ export class SyncService {
         if (parent) await setParentRef(q, entity, m.recordId, parent.entity, parent.id);
         await log(cn, record, 'create', null, null);
         const followCn = entity === 'activity' ? await this.followUp(q, session, values, now, keys) : 0;
-        return { result: { seq: m.seq, status: 'applied', version: cn, ...(Object.keys(assigned).length > 0 ? { assigned: assigned as Record<string, string> } : {}) }, cn: Math.max(cn, followCn) };
+        // What the rules stored differently from what was sent (an owner defaulted, a pool date).
+        for (const [field, value] of Object.entries(values)) if (!sameValue(value, m.changes[field])) assigned[field] = value;
+        return { result: { seq: m.seq, status: 'applied', version: cn, ...(Object.keys(assigned).length > 0 ? { assigned: assigned as FieldMap } : {}) }, cn: Math.max(cn, followCn) };
       }
       case 'update': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
@@ -401,10 +404,19 @@ export class SyncService {
             cn = Math.max(cn, await this.followUp(q, session, fields, now, keys));
           }
         }
-        if (lost.length > 0) {
-          return { result: { seq: m.seq, status: 'conflict', version, applied: applied as Record<string, string>, lost }, cn };
+        // What the server holds now for each field sent that it stored differently or not at all
+        // (derived by its rules, or dropped as the server's to write); lost fields are answered in `lost`.
+        const stored = { ...existing.fields, ...applied };
+        const assigned: Record<string, unknown> = {};
+        for (const field of new Set([...Object.keys(m.changes), ...Object.keys(applied)])) {
+          if (lost.some((l) => l.field === field) || SYSTEM_COLUMNS.includes(field as (typeof SYSTEM_COLUMNS)[number])) continue;
+          if (!sameValue(stored[field], m.changes[field])) assigned[field] = stored[field] ?? null;
         }
-        return { result: { seq: m.seq, status: 'applied', version }, cn };
+        const extra = Object.keys(assigned).length > 0 ? { assigned: assigned as FieldMap } : {};
+        if (lost.length > 0) {
+          return { result: { seq: m.seq, status: 'conflict', version, applied: applied as FieldMap, lost, ...extra }, cn };
+        }
+        return { result: { seq: m.seq, status: 'applied', version, ...extra }, cn };
       }
       case 'delete': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);

@@ -89,12 +89,17 @@ export type ConnectionErrorCode = (typeof connectionErrorCodes)[number];
 const lostField = z.object({ field: z.string(), mine: fieldValue, theirs: fieldValue, by: who, at: z.number().int(), cn });
 
 export const mutationResult = z.discriminatedUnion('status', [
+  /**
+   * `assigned`: the values the server stored that differ from what the mutation sent (numbers it
+   * assigned, values its rules derived or refused), so the sender's replica ends equal to the server.
+   */
   z.object({ seq: z.number().int(), status: z.literal('applied'), version: cn, assigned: fieldMap.optional() }),
   z.object({
     seq: z.number().int(),
     status: z.literal('conflict'),
     version: cn,
     applied: fieldMap.optional(),
+    assigned: fieldMap.optional(),
     lost: z.array(lostField).optional(),
     deleted: z.object({ by: who, at: z.number().int() }).optional(),
   }),

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL, type StoreKind } from '../support/sync-fixture';
@@ -121,7 +122,7 @@ for (const kind of stores) {
         const proc = spawnServe(target.args);
         expect(await proc.exited).toEqual({ code: 2, signal: null });
         const location = kind === 'pg' ? `${PG_URL} (schema ${target.schema})` : target.dir;
-        expect(proc.stderr).toBe(`crm-server: The server database ${location} has schema version 9999, newer than this server knows (1). Update the server.\n`);
+        expect(proc.stderr).toBe(`crm-server: The server database ${location} has schema version 9999, newer than this server knows (${latestServerMigration(kind)}). Update the server.\n`);
         expect(proc.logs.some((l) => l.msg === 'sync server listening')).toBe(false);
         const after = await openRawDb(target);
         try {
@@ -134,4 +135,10 @@ for (const kind of stores) {
       SERVE_TIMEOUT,
     );
   });
+}
+
+/** The newest migration this server build has for a store (migrations/server-<store>/NNNN_*.sql). */
+function latestServerMigration(kind: 'sqlite' | 'pg'): number {
+  const dir = fileURLToPath(new URL(`../../migrations/server-${kind}`, import.meta.url));
+  return Math.max(...fs.readdirSync(dir).map((f) => Number.parseInt(f, 10)).filter(Number.isFinite));
 }

@@ -226,18 +226,21 @@ async function run(server: DirectServer, actions: Action[], faultSeed: number): 
     // No silent overwrite: per field, each applied write (in server order) was made by someone who
     // had seen the write before it (its base value or base version), and the last one is what
     // the server holds now.
-    const writes = new Map<string, { cn: number; value: unknown; base: unknown; baseVersion: number; who: string }[]>();
+    const writes = new Map<string, { cn: number; value: unknown; base: unknown; baseVersion: number; who: string; derived: boolean }[]>();
     for (const [i, connector] of connectors.entries()) {
       for (const { mutation, result } of connector.delivered) {
         if (mutation.op !== 'create' && mutation.op !== 'update') continue;
         if (result.status === 'rejected' || (result.status === 'conflict' && result.deleted)) continue;
         const lost = new Set(result.status === 'conflict' ? (result.lost ?? []).map((l) => l.field) : []);
-        for (const [field, value] of Object.entries(mutation.changes)) {
+        // What the server stored for a field it answered in `assigned` (its rules' values) is what counts.
+        const assigned: Record<string, unknown> = result.assigned ?? {};
+        for (const field of new Set([...Object.keys(mutation.changes), ...Object.keys(assigned)])) {
+          const value = Object.hasOwn(assigned, field) ? assigned[field] : mutation.changes[field];
           if (lost.has(field) || (entities[mutation.entity].fields as Record<string, { serverAssigned?: boolean }>)[field]?.serverAssigned) continue;
           const key = `${mutation.entity}/${mutation.recordId}/${field}`;
           const list = writes.get(key) ?? [];
           if (!list.some((w) => w.cn === result.version && w.who === USERS[i]!.name)) {
-            list.push({ cn: result.version, value, base: mutation.op === 'create' ? undefined : (mutation.base[field] ?? null), baseVersion: mutation.baseVersion ?? 0, who: USERS[i]!.name });
+            list.push({ cn: result.version, value, base: mutation.op === 'create' ? undefined : (mutation.base[field] ?? null), baseVersion: mutation.baseVersion ?? 0, who: USERS[i]!.name, derived: Object.hasOwn(assigned, field) });
           }
           writes.set(key, list);
         }
@@ -251,7 +254,8 @@ async function run(server: DirectServer, actions: Action[], faultSeed: number): 
       for (let n = 1; n < distinct.length; n++) {
         const prev = distinct[n - 1]!;
         const next = distinct[n]!;
-        const informed = next.baseVersion >= prev.cn || JSON.stringify(next.base ?? null) === JSON.stringify(prev.value ?? null) || JSON.stringify(next.value) === JSON.stringify(prev.value);
+        // A value the server's rules wrote (answered in `assigned`) is the server's own, informed by definition.
+        const informed = next.derived || next.baseVersion >= prev.cn || JSON.stringify(next.base ?? null) === JSON.stringify(prev.value ?? null) || JSON.stringify(next.value) === JSON.stringify(prev.value);
         expect(informed, `${key}: ${next.who}'s write at ${next.cn} overwrote ${prev.who}'s ${JSON.stringify(prev.value)} (cn ${prev.cn}) without having seen it`).toBe(true);
       }
       const row = await server.store.get<{ fields: string; deleted_at: number | null; field_versions: string }>('SELECT fields, deleted_at, field_versions FROM records WHERE entity = ? AND id = ?', [entity, id]);

@@ -1,3 +1,4 @@
+import { entities } from '../../src-shared/entities/index';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WsConnector } from '../../src-main/core/sync/ws-connector';
 import { CLIENT_SCHEMA_VERSION } from '../../src-shared/sync/protocol.contract';
@@ -95,19 +96,22 @@ for (const kind of ['sqlite', 'pg'] as StoreKind[]) {
       const current = await client('wang');
       const acc = await current.call('record.create', { entity: 'account', values: { name: '绍兴柯桥布业' } });
       await current.call('sync.now', {});
-      expect((await current.call('record.get', { entity: 'account', id: acc.id })).customerNo).toBe('C-000001');
+      // ownedSince came with the current schema (the pool's fields); the server sets it on create.
+      expect(entities.account.fields.ownedSince.since).toBe(CLIENT_SCHEMA_VERSION);
+      const ownedSince = (await current.call('record.get', { entity: 'account', id: acc.id })).ownedSince;
+      expect(ownedSince).toEqual(expect.any(Number));
       const older = await client('boss', CLIENT_SCHEMA_VERSION - 1);
-      // The snapshot carried the record without the customer number (added in the current schema).
-      expect(await older.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ name: '绍兴柯桥布业', customerNo: null });
+      // The snapshot carried the record without it, and with the fields of the older schema.
+      expect(await older.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ name: '绍兴柯桥布业', customerNo: 'C-000001', ownedSince: null });
       await older.call('record.update', { entity: 'account', id: acc.id, values: { level: 'A' } });
       await older.call('sync.now', {});
       await current.call('sync.now', {});
-      expect(await current.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ level: 'A', customerNo: 'C-000001' });
+      expect(await current.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ level: 'A', ownedSince });
       // And its pulls leave the field out too.
       await current.call('record.update', { entity: 'account', id: acc.id, values: { city: '绍兴' } });
       await current.call('sync.now', {});
       await older.call('sync.now', {});
-      expect(await older.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ city: '绍兴', customerNo: null });
+      expect(await older.call('record.get', { entity: 'account', id: acc.id })).toMatchObject({ city: '绍兴', ownedSince: null });
     });
   });
 }

@@ -35,6 +35,11 @@ const SYSTEM = new Set(['id', 'ownerId', 'createdAt', 'createdBy', 'updatedAt', 
  * pulled_shadow instead of overwriting what the user typed, and becomes the field's value if the
  * server refuses the edit or someone wrote the field after it.
  */
+/** The value the server stored for a pushed field: what it answered in `assigned`, else what was sent. */
+function served(assigned: Record<string, unknown> | undefined, field: string, sent: unknown): unknown {
+  return assigned && Object.hasOwn(assigned, field) ? assigned[field] : sent;
+}
+
 export class ReplicaSync {
   private readonly fieldsOf = new Map<EntityName, Record<string, FieldDef>>();
   private readonly statements = new Map<string, Database.Statement>();
@@ -145,6 +150,18 @@ export class ReplicaSync {
   }
 
   /**
+   * Writes what the server stored differently from what was pushed (its numbers, the values its
+   * rules derived), except fields the user has changed again since: their own push settles them.
+   * Server-assigned numbers are never edited, so they are always written.
+   */
+  private writeAssigned(entry: OutboxEntry, assigned: Record<string, unknown> | undefined, laterPending: Set<string>): void {
+    if (!assigned) return;
+    const defs = this.fieldsOf.get(entry.entity) ?? {};
+    const values = Object.fromEntries(Object.entries(assigned).filter(([field]) => defs[field]?.serverAssigned || !(laterPending.has(field) || laterPending.has('*'))));
+    this.writeFields(entry.entity, entry.recordId, values);
+  }
+
+  /**
    * Stores the server's answers to pushed outbox entries (same order), removes the entries and
    * files what lost or was refused in the conflict inbox, in one transaction.
    */
@@ -164,8 +181,8 @@ export class ReplicaSync {
           case 'applied': {
             if (exists) {
               this.bumpVersion(entry.entity, entry.recordId, result.version);
-              if (result.assigned) this.writeFields(entry.entity, entry.recordId, result.assigned);
-              for (const field of Object.keys(entry.changes)) this.settleField(entry, field, { value: entry.changes[field], cn: result.version }, later);
+              this.writeAssigned(entry, result.assigned, later);
+              for (const field of Object.keys(entry.changes)) this.settleField(entry, field, { value: served(result.assigned, field, entry.changes[field]), cn: result.version }, later);
               touch(touched, entry.entity, entry.recordId);
             }
             break;
@@ -197,11 +214,14 @@ export class ReplicaSync {
               for (const field of Object.keys(entry.changes)) this.settleField(entry, field, { value: entry.base[field] ?? null, cn: -1 }, later);
               break;
             }
-            if (exists) this.bumpVersion(entry.entity, entry.recordId, result.version);
+            if (exists) {
+              this.bumpVersion(entry.entity, entry.recordId, result.version);
+              this.writeAssigned(entry, result.assigned, later);
+            }
             for (const field of Object.keys(entry.changes)) {
               const lost = result.lost?.find((l) => l.field === field);
               if (!lost) {
-                this.settleField(entry, field, { value: entry.changes[field], cn: result.version }, later);
+                this.settleField(entry, field, { value: served(result.assigned, field, entry.changes[field]), cn: result.version }, later);
                 continue;
               }
               this.conflicts.add(
