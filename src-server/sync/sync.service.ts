@@ -299,8 +299,12 @@ export class SyncService {
         values.ownerId = values.ownerId ?? userId;
         if (entity === 'account') {
           for (const f of POOL_FIELDS) delete values[f];
-          // An account may be created straight into the pool (an import of unassigned leads' companies).
-          Object.assign(values, m.changes.poolState === 'pool' ? { ...pooledValues({}, now, 'released'), previousOwnerId: null } : { poolState: 'owned', ownedSince: now });
+          // An account may be created straight into the pool (an import of accounts nobody owns),
+          // keeping when and why it went there if that is in the past.
+          const sentAt = m.changes.pooledAt;
+          const since = typeof sentAt === 'number' && sentAt <= now ? sentAt : now;
+          const reason = m.changes.poolReason === 'auto_return' ? 'auto_return' : 'released';
+          Object.assign(values, m.changes.poolState === 'pool' ? { ...pooledValues({}, since, reason), previousOwnerId: null } : { poolState: 'owned', ownedSince: now });
         }
         await this.checkOwner(q, values.ownerId, values);
         const visKey = await this.visKeyFor(q, session, entity, values);

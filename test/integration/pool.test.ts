@@ -236,6 +236,22 @@ for (const kind of stores) {
       expect((await wang.call('sync.status', {})).conflicts).toBe(0);
     });
 
+    it('an account created straight into the pool (an import) keeps a past pool date and its reason; a future one is today', async () => {
+      server = await startTestServer(kind);
+      const admin = await server.addUser('admin', 'admin');
+      const session = sessionFor((await server.server.users.byUsername('admin'))!, 'import');
+      const past = Date.now() - 10 * DAY;
+      const { results } = await server.server.sync.push(session, [
+        { seq: 1, entity: 'account', recordId: 'imp-1', op: 'create', changes: { name: '导入的公海客户', poolState: 'pool', pooledAt: past, poolReason: 'auto_return', ownerId: admin.id }, base: {} },
+        { seq: 2, entity: 'account', recordId: 'imp-2', op: 'create', changes: { name: '日期写错的客户', poolState: 'pool', pooledAt: Date.now() + 10 * DAY, ownerId: admin.id }, base: {} },
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
+      expect(await stored('account', 'imp-1')).toMatchObject({ poolState: 'pool', ownerId: POOL_OWNER, pooledAt: past, poolReason: 'auto_return', visKey: POOL_OWNER });
+      const second = await stored('account', 'imp-2');
+      expect(second.pooledAt).toBeLessThanOrEqual(Date.now());
+      expect(second).toMatchObject({ poolReason: 'released' });
+    });
+
     it('an overdue payment plan gives the contract owner one task; a paid plan gives none', async () => {
       server = await startTestServer(kind);
       await server.addUser('wang', 'sales_rep', '王芳');
