@@ -24,7 +24,7 @@ const mainEntries = [
   // The sync server, for `npm start` (embedded) and for IT to run as a service.
   { entry: 'src-server/cli/crm-server.ts', out: '../server/crm-server.cjs', tsconfig: 'tsconfig.server.json' },
 ];
-const external = ['better-sqlite3', 'electron', 'bufferutil', 'utf-8-validate', 'pg-native'];
+const external = ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'electron', 'bufferutil', 'utf-8-validate', 'pg-native'];
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 const since = (start) => `${Math.round(performance.now() - start)} ms`;

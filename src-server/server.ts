@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { UserRepository } from './auth/user.repository';
+import { UserRepository, type AuthPolicy } from './auth/user.repository';
+import { SignInService, type SignInLimits } from './auth/sign-in.service';
 import { buildApp } from './http/app';
 import { openStore, type StoreOptions } from './store/open-store';
 import type { SqlStore } from './store/sql-store';
@@ -18,6 +19,14 @@ export interface ServerOptions extends StoreOptions {
   keyFile?: string | undefined;
   /** How often the scheduled rules run (pool returns and warnings, overdue payments); 0: never. Default 10 minutes. */
   rulesEveryMs?: number | undefined;
+  /** Wrong passwords in a row that lock an account, and the idle time after which a device must sign in again. */
+  authPolicy?: Partial<AuthPolicy> | undefined;
+  /** Sign-in attempts allowed per client address and per username in a window. */
+  signInLimits?: Partial<SignInLimits> | undefined;
+  /** Proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs, comma-separated). */
+  trustProxy?: string | undefined;
+  /** The server's clock for sessions, sign-ins, changes and rules (tests move it). */
+  now?: (() => number) | undefined;
 }
 
 export interface RunningServer {
@@ -34,8 +43,8 @@ export interface RunningServer {
 /** Opens the store, migrates it and listens. `close` stops accepting, finishes what is in flight, then closes the store. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = await openStore(options);
-  const users = new UserRepository(store);
-  const sync = new SyncService(store);
+  const users = new UserRepository(store, { now: options.now, policy: options.authPolicy });
+  const sync = new SyncService(store, options.now);
   try {
     await ensureDefaultStages(store);
   } catch (error) {
@@ -45,7 +54,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const https = options.certFile && options.keyFile ? { cert: fs.readFileSync(options.certFile), key: fs.readFileSync(options.keyFile) } : undefined;
   let app: FastifyInstance;
   try {
-    app = await buildApp({ store, users, sync, version: options.version ?? '0.0.0', logLevel: options.logLevel ?? 'info', https });
+    const signIn = new SignInService(users, { limits: options.signInLimits, now: options.now });
+    app = await buildApp({ store, users, sync, signIn, trustProxy: options.trustProxy, version: options.version ?? '0.0.0', logLevel: options.logLevel ?? 'info', https });
     await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   } catch (error) {
     await store.close();
@@ -54,7 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
-  const rules = new RulesJob(store, sync);
+  const rules = new RulesJob(store, sync, options.now);
   const every = options.rulesEveryMs ?? 10 * 60_000;
   if (every > 0) rules.schedule(every, (error) => app.log.error({ err: error }, 'scheduled rules failed'));
   let closing: Promise<void> | null = null;

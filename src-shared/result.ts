@@ -9,11 +9,15 @@ export const errorCodes = [
   'UNKNOWN_METHOD',
   'DB_TOO_NEW',
   'DB_OPEN_FAILED',
+  /** The replica is encrypted and the key given is missing or not the one it was encrypted with. */
+  'DB_KEY',
   'DISCONNECTED',
   'NOT_SIGNED_IN',
   'AUTH_FAILED',
   'SERVER_UNREACHABLE',
   'SYNC_REFUSED',
+  /** What was asked only the sync server can answer (a record's history), and it is not reachable or nobody is signed in. */
+  'SERVER_REQUIRED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -69,6 +73,8 @@ export function errorMessageKey(code: ErrorCode): string {
       return 'error.dbTooNew';
     case 'DB_OPEN_FAILED':
       return 'error.dbOpenFailed';
+    case 'DB_KEY':
+      return 'error.dbKey';
     case 'DISCONNECTED':
       return 'error.disconnected';
     case 'NOT_SIGNED_IN':
@@ -79,6 +85,8 @@ export function errorMessageKey(code: ErrorCode): string {
       return 'error.serverUnreachable';
     case 'SYNC_REFUSED':
       return 'error.syncRefused';
+    case 'SERVER_REQUIRED':
+      return 'error.serverRequired';
     case 'INTERNAL':
       return 'error.internal';
     default: {

@@ -19,6 +19,8 @@ options:
   --profile <dir>   folder holding this profile's replica and credentials (created when missing)
   --set f=v         a field by its camelCase name; an empty value clears the field
   --json            machine-readable output on stdout
+  --key-file <file> the replica's encryption key (default: replica.key in the profile folder, made
+                    on first use); or give a passphrase in CRM_REPLICA_PASSPHRASE
   --verbose         also show the data core's diagnostic log on stderr
   -h, --help        this text
 
@@ -55,6 +57,7 @@ export type Command =
 
 export interface Invocation {
   profile: string | null;
+  keyFile?: string | null;
   verbose: boolean;
   command: Command;
 }
@@ -119,6 +122,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       allowPositionals: true,
       options: {
         profile: { type: 'string' },
+        'key-file': { type: 'string' },
         server: { type: 'string' },
         username: { type: 'string' },
         password: { type: 'string' },
@@ -140,7 +144,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (!isCommandName(name)) throw new UsageError(`unknown command "${name}"; see crm --help`);
 
   if (profile === null || profile.trim() === '') throw new UsageError('say which profile: crm --profile <dir> <command>');
-  const given = Object.keys(values).filter((k) => !['profile', 'verbose', 'help'].includes(k));
+  const given = Object.keys(values).filter((k) => !['profile', 'verbose', 'help', 'key-file'].includes(k));
   for (const option of given) {
     if (!allowed[name].includes(option)) throw new UsageError(`${name} does not take --${option}; see crm --help`);
   }
@@ -192,5 +196,5 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       return exhaustive;
     }
   }
-  return { profile, verbose, command };
+  return { profile, verbose, command, keyFile: values['key-file'] ?? null };
 }

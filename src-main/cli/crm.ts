@@ -42,7 +42,7 @@ async function run(invocation: Invocation): Promise<string> {
   // Loaded only for a command that needs the replica: help and usage errors answer at once,
   // without loading the database layer.
   const { execute } = await import('./execute');
-  return execute(invocation.profile, invocation.command);
+  return execute(invocation.profile, invocation.command, invocation.keyFile ?? null);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -43,7 +43,7 @@ function issueText(entity: EntityName | null, issue: FieldIssue): string {
  * The sign-in refusals that surface as SYNC_REFUSED carry the protocol code at the start of the
  * message (see toCrmError in sync-engine.ts); they need a person to act, like a wrong password.
  */
-const CREDENTIAL_REFUSALS = /^(DEVICE_REVOKED|USER_DISABLED):/;
+const CREDENTIAL_REFUSALS = /^(DEVICE_REVOKED|USER_DISABLED|ACCOUNT_LOCKED):/;
 
 /** Maps the core's error (what dispatch answered or the engine threw) to a line and an exit code. */
 export function failureFromCore(error: ErrorInfo, entity: EntityName | null = null): CliFailure {
@@ -64,11 +64,14 @@ export function failureFromCore(error: ErrorInfo, entity: EntityName | null = nu
       return new CliFailure(EXIT.auth, `sign-in refused: ${error.message}`);
     case 'SERVER_UNREACHABLE':
       return new CliFailure(EXIT.unreachable, `the sync server cannot be reached: ${error.message}`);
+    case 'SERVER_REQUIRED':
+      return new CliFailure(EXIT.unreachable, `only the sync server can answer this, and it is not reachable: ${error.message}`);
     case 'SYNC_REFUSED':
       if (CREDENTIAL_REFUSALS.test(error.message)) return new CliFailure(EXIT.auth, `sign-in refused: ${error.message}`);
       return new CliFailure(EXIT.refused, `the sync server refused: ${error.message}`);
     case 'DB_TOO_NEW':
     case 'DB_OPEN_FAILED':
+    case 'DB_KEY':
       return new CliFailure(EXIT.replica, error.message);
     case 'DISCONNECTED':
     case 'INTERNAL':

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CrmError } from '../../src-shared/result';
 import { CoreService } from '../core/core.service';
+import { resolveReplicaKey } from '../core/db/replica-key';
 import { WsConnector } from '../core/sync/ws-connector';
 import type { Command } from './args';
 import { runCommand } from './commands';
@@ -17,11 +18,13 @@ function profileDir(profile: string): string {
   return path.resolve(fromNpm ?? process.cwd(), profile);
 }
 
-function openCore(profile: string): CoreService {
+function openCore(profile: string, keyFile: string | null): CoreService {
   const root = appRoot();
+  const dataDir = profileDir(profile);
   return new CoreService(
     {
-      dataDir: profileDir(profile),
+      dataDir,
+      replicaKey: resolveReplicaKey(dataDir, keyFile === null ? null : path.resolve(process.env.npm_lifecycle_event === 'crm' ? (process.env.INIT_CWD ?? process.cwd()) : process.cwd(), keyFile)),
       migrationsDir: migrationsDir(root),
       seedDemo: false,
       osLocale: Intl.DateTimeFormat().resolvedOptions().locale,
@@ -38,10 +41,10 @@ function openCore(profile: string): CoreService {
  * Opens the profile's replica with the same CoreService the app runs in its worker, runs one
  * command and closes the replica again. Resolves with what goes to stdout.
  */
-export async function execute(profile: string, command: Command): Promise<string> {
+export async function execute(profile: string, command: Command, keyFile: string | null = null): Promise<string> {
   let core: CoreService;
   try {
-    core = openCore(profile);
+    core = openCore(profile, keyFile);
   } catch (error) {
     if (error instanceof CrmError) throw failureFromCore(error.toInfo());
     // Opening touches only the profile folder and its replica: a file in the way, no permission.

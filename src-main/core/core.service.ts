@@ -50,7 +50,7 @@ export class CoreService {
     engineOptions: { live?: boolean; now?: () => number; random?: () => number; snapshotPage?: number } = {},
   ) {
     this.clock = engineOptions.now ?? Date.now;
-    this.replica = openReplica(path.join(options.dataDir, 'replica.db'), options.migrationsDir, options.appVersion);
+    this.replica = openReplica(path.join(options.dataDir, 'replica.db'), options.migrationsDir, options.appVersion, options.replicaKey ?? null);
     this.localOwner = this.localUser();
     this.records = new RecordRepository(
       this.replica,
@@ -270,6 +270,8 @@ export class CoreService {
     },
     'record.delete': ({ entity, id }) => ({ deleted: this.records.delete(entity, id) }),
     'record.restore': ({ entity, id }) => this.records.restore(entity, id),
+    'record.history': ({ entity, id, before, limit }) =>
+      this.sync.askServer(async (conn) => (await conn.history({ entity, id, before, limit })) ?? { entries: [], nextBefore: null }),
     'lead.convert': (input) => convertLead(this.records, this.replica.sqlite, input),
     'pool.claim': ({ accountId }) => this.pool.claim(accountId),
     'pool.release': ({ accountId }) => this.pool.release(accountId),

@@ -7,6 +7,7 @@ import { appRoot, migrationsDir } from '../host/app-paths';
 import { createLogger } from '../host/log';
 import { APP_URL, handleAppProtocol, isAppUrl, registerAppScheme } from './app-protocol';
 import { routeIpc } from './ipc-router';
+import { replicaKeyFromKeychain } from './replica-keychain';
 import { menuLabel, menuTemplate } from './menu';
 import { MIN_SIZE, initialBounds, loadWindowState, saveWindowState } from './window-state';
 
@@ -87,6 +88,7 @@ async function start(): Promise<void> {
     // IT sets the server with --server=<url> in the shortcut; `npm start` adds --login for its demo.
     syncServer: app.commandLine.getSwitchValue('server') || undefined,
     autoLogin: loginSwitch(app.commandLine.getSwitchValue('login')),
+    replicaKey: replicaKeyFromKeychain(app.getPath('userData'), (message) => log.warn(message)),
   });
   try {
     await client.ready;

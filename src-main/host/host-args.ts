@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const HOST_USAGE =
-  'usage: node dist/main/host.cjs [--port <n>] [--host <address>] [--data <dir>] [--no-demo] [--locale <locale>] [--allow-origin <origin>]... [--server <sync-server-url>] [--login <username>:<password>]';
+  'usage: node dist/main/host.cjs [--port <n>] [--host <address>] [--data <dir>] [--no-demo] [--locale <locale>] [--allow-origin <origin>]... [--server <sync-server-url>] [--login <username>:<password>] [--key-file <file>]';
 
 /** The port `npm start` and a bare host start try first, moving on to the next free one. */
 export const DEFAULT_PORT = 5173;
@@ -22,6 +22,8 @@ export interface HostArgs {
   server: string | null;
   /** Sign in by itself when nobody is signed in (the embedded demo of `npm start`). */
   login: { username: string; password: string } | null;
+  /** Where the replica's encryption key is kept (default: replica.key in the data folder). */
+  keyFile: string | null;
   help: boolean;
 }
 
@@ -38,6 +40,7 @@ export function parseHostArgs(argv: readonly string[]): HostArgs {
       allowPositionals: false,
       options: {
         port: { type: 'string' },
+        'key-file': { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
         'no-demo': { type: 'boolean', default: false },
@@ -82,6 +85,7 @@ export function parseHostArgs(argv: readonly string[]): HostArgs {
     seedDemo: !values['no-demo'],
     locale: values.locale ?? null,
     allowedOrigins,
+    keyFile: values['key-file'] ? path.resolve(values['key-file']) : null,
     help: values.help ?? false,
   };
 }

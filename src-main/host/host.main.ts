@@ -2,6 +2,7 @@ import { CrmError } from '../../src-shared/result';
 import { appRoot, appVersion, browserHostDataDir, migrationsDir, rendererDir } from './app-paths';
 import { readOrCreateAccessToken } from './access-token';
 import { startBrowserHost } from './browser-host';
+import { resolveReplicaKey } from '../core/db/replica-key';
 import { HOST_USAGE, UsageError, osLocale, parseHostArgs, type HostArgs } from './host-args';
 import { createLogger } from './log';
 
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       appVersion: appVersion(root),
       syncServer: args.server ?? undefined,
       autoLogin: args.login ?? undefined,
+      replicaKey: resolveReplicaKey(dataDir, args.keyFile),
     },
     rendererDir: rendererDir(root),
     host: args.host,

@@ -6,6 +6,7 @@ import { ActivityTimeline } from '../components/ActivityTimeline';
 import { OwnerCard, type Reassigned } from '../components/OwnerCard';
 import { PoolCard } from '../pool/PoolCard';
 import { RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
+import { RecordHistory } from '../components/RecordHistory';
 import { RelatedList } from '../components/RelatedList';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
@@ -87,6 +88,7 @@ function AccountDetail({ account, onReassigned }: { account: RecordData; onReass
           <RecordSections entity="account" record={account} omit={POOL_FIELDS} />
           <ActivityTimeline parentEntity="account" parent={account} />
           <RecordAudit record={account} />
+          <RecordHistory entity="account" record={account} />
         </div>
         <aside className="detail-side">
           <OwnerCard record={account} onReassigned={onReassigned} />

@@ -2,6 +2,7 @@ import type { RecordData } from '../../src-shared/api/client-api.contract';
 import { ActivityTimeline } from '../components/ActivityTimeline';
 import { Icon } from '../components/icons';
 import { RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
+import { RecordHistory } from '../components/RecordHistory';
 import { formatPhoneForReading } from '../format/field-format';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
@@ -58,6 +59,7 @@ function ContactDetail({ contact }: { contact: RecordData }) {
           <RecordSections entity="contact" record={contact} />
           <ActivityTimeline parentEntity="contact" parent={contact} />
           {accountId ? <ContactAudit contact={contact} accountId={accountId} /> : <RecordAudit record={contact} />}
+          <RecordHistory entity="contact" record={contact} />
         </div>
         <aside className="detail-side">{accountId && <ContactAccountCard accountId={accountId} />}</aside>
       </div>

@@ -28,14 +28,17 @@ function useLocaleChoice(): (next: Locale) => void {
 export function LoginScreen() {
   const sync = useApp((s) => s.sync);
   if (sync?.initial) return <InitialSyncScreen sync={sync} initial={sync.initial} />;
-  return <SignInScreen lastServer={sync?.server ?? ''} notice={signedOutReasonKey(sync)} />;
+  return <SignInScreen lastServer={sync?.server ?? ''} lastUsername={sync?.lastUsername ?? ''} notice={signedOutReasonKey(sync)} />;
 }
 
-/** `notice`: why the core signed this device out by itself, shown until the user tries again. */
-function SignInScreen({ lastServer, notice }: { lastServer: string; notice: MessageKey | null }) {
+/**
+ * `notice`: why the core signed this device out by itself, shown until the user tries again.
+ * `lastUsername`: after an expired session, the same user signs in again (their unsent changes wait).
+ */
+function SignInScreen({ lastServer, lastUsername, notice }: { lastServer: string; lastUsername: string; notice: MessageKey | null }) {
   const t = useT();
   const onLocale = useLocaleChoice();
-  const [values, setValues] = useState<LoginValues>({ server: lastServer, username: '', password: '' });
+  const [values, setValues] = useState<LoginValues>({ server: lastServer, username: lastUsername, password: '' });
   const [busy, setBusy] = useState(false);
   const [errorKey, setErrorKey] = useState<MessageKey | null>(null);
   const [tried, setTried] = useState(false);

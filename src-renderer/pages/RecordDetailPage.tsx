@@ -6,6 +6,7 @@ import { ActivityTimeline } from '../components/ActivityTimeline';
 import { Icon, entityIcon } from '../components/icons';
 import { OwnerCard } from '../components/OwnerCard';
 import { FieldValue, RecordAudit, RecordSections, titleOf } from '../components/RecordSections';
+import { RecordHistory } from '../components/RecordHistory';
 import { RelatedList } from '../components/RelatedList';
 import { formatMoney } from '../format/field-format';
 import { badgeClass, isBadgeEnum } from '../format/status-tone';
@@ -107,6 +108,7 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
           <RecordSections entity={entity} record={record} omit={omitFromSections[entity]} />
           {(entity === 'lead' || entity === 'opportunity') && <ActivityTimeline parentEntity={entity} parent={record} />}
           <RecordAudit record={record} ownerId={parentRecord ? parentRecord.ownerId : record.ownerId} />
+          <RecordHistory entity={entity} record={record} />
         </div>
         <aside className="detail-side">
           {hasOwner(entity) && (parent ? parentRecord && <OwnerCard record={parentRecord} entity={parent.entity} followsParent /> : <OwnerCard record={record} entity={entity} />)}

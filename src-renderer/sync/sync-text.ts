@@ -22,7 +22,14 @@ export function syncErrorKey(status: Pick<SyncStatus, 'lastError' | 'lastErrorKe
  * sync): the sign-in screen says why it is there. Other leftovers of the last session (offline)
  * are no reason for a notice.
  */
-const signedOutReasons: ReadonlySet<string> = new Set(['sync.error.deviceRevoked', 'sync.error.authFailed', 'sync.error.userDisabled', 'sync.error.appTooOld', 'sync.error.serverTooOld']);
+const signedOutReasons: ReadonlySet<string> = new Set([
+  'sync.error.deviceRevoked',
+  'sync.error.authFailed',
+  'sync.error.userDisabled',
+  'sync.error.sessionExpired',
+  'sync.error.appTooOld',
+  'sync.error.serverTooOld',
+]);
 
 export function signedOutReasonKey(status: Pick<SyncStatus, 'state' | 'lastErrorKey'> | null): MessageKey | null {
   if (!status || status.state !== 'signedOut' || !status.lastErrorKey || !signedOutReasons.has(status.lastErrorKey)) return null;

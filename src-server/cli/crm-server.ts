@@ -9,8 +9,16 @@ import type { RunningServer } from '../server';
 const USAGE = `crm-server: the offline CRM's sync server
 
   crm-server serve --data <dir> [--port 8787] [--host 127.0.0.1] [--pg <postgres-url>] [--cert <file> --key <file>]
+      [--lock-after 5] [--session-idle-days 30] [--login-attempts 10] [--trust-proxy <addresses>]
+      --lock-after: wrong passwords in a row that lock an account (0: never)
+      --session-idle-days: a device unused this long must sign in again (0: never)
+      --login-attempts: sign-in attempts a minute per client address and per username
+      --trust-proxy: proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client
   crm-server user add --data <dir> [--pg <url>] --username <u> --password <p> --role <role> [--name <n>] [--department <d>] [--manager <username>] [--json]
   crm-server user list --data <dir> [--pg <url>] [--json]
+  crm-server user unlock --username <u> --data <dir> [--pg <url>] [--json]
+  crm-server audit logins --data <dir> [--pg <url>] [--username <u>] [--limit 100] [--json]
+      sign-ins and their refusals, newest first (never passwords)
   crm-server device list --data <dir> [--pg <url>] [--json]
   crm-server device revoke <device-id> --data <dir> [--pg <url>]
   crm-server demo --data <dir> [--pg <url>] [--accounts 240] [--no-data] [--json]
@@ -56,6 +64,11 @@ function parse(argv: string[]) {
       manager: { type: 'string' },
       json: { type: 'boolean', default: false },
       accounts: { type: 'string' },
+      limit: { type: 'string' },
+      'lock-after': { type: 'string' },
+      'session-idle-days': { type: 'string' },
+      'login-attempts': { type: 'string' },
+      'trust-proxy': { type: 'string' },
       'no-data': { type: 'boolean', default: false },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -113,9 +126,24 @@ function firstAdminCommand(values: Parsed['values']): string {
   return `npm run --silent crm-server -- user add ${where} --username admin --password <password> --role admin`;
 }
 
+/** A whole number option of at least `min`, or undefined when not given. */
+function count(values: Parsed['values'], name: 'limit' | 'lock-after' | 'login-attempts', min: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`invalid --${name} ${raw}: a whole number of at least ${min}`);
+  return n;
+}
+
 async function serve(values: Parsed['values']): Promise<void> {
   const port = values.port === undefined ? 8787 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
+  const lockAfter = count(values, 'lock-after', 0);
+  const attempts = count(values, 'login-attempts', 1);
+  const idleDays = values['session-idle-days'] === undefined ? undefined : Number(values['session-idle-days']);
+  if (idleDays !== undefined && (!Number.isFinite(idleDays) || idleDays < 0 || values['session-idle-days']?.trim() === '')) {
+    throw new UsageError(`invalid --session-idle-days ${values['session-idle-days']}: a number of days, 0 for never`);
+  }
   if (Boolean(values.cert) !== Boolean(values.key)) throw new UsageError('HTTPS needs both --cert and --key');
   // Signals are handled from the start: one that arrives while the store migrates or the port
   // opens stops the server once it is up, instead of killing the process halfway through.
@@ -139,7 +167,18 @@ async function serve(values: Parsed['values']): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   const { startServer } = await import('../server');
-  server = await startServer({ ...storeOptions(values), port, host: values.host, certFile: values.cert, keyFile: values.key, logLevel: values['log-level'], version: serverVersion() });
+  server = await startServer({
+    ...storeOptions(values),
+    port,
+    host: values.host,
+    certFile: values.cert,
+    keyFile: values.key,
+    logLevel: values['log-level'],
+    version: serverVersion(),
+    authPolicy: { ...(lockAfter !== undefined ? { lockAfter } : {}), ...(idleDays !== undefined ? { sessionIdleMs: Math.round(idleDays * 24 * 60 * 60_000) } : {}) },
+    signInLimits: attempts !== undefined ? { perAddress: attempts, perUsername: attempts } : undefined,
+    trustProxy: values['trust-proxy'],
+  });
   if (stopping) return shutdown(server, stopping);
   const log = server.app.log;
   log.info({ url: server.url, store: server.store.location }, 'sync server listening');
@@ -164,7 +203,23 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'user' && sub === 'list') {
     const list = await withUsers(values, (users) => users.list());
     if (values.json) console.log(JSON.stringify(list));
-    else for (const u of list) console.log(`${u.id}  ${u.username.padEnd(16)} ${u.role.padEnd(16)} ${u.name}${u.disabledAt ? '  (disabled)' : ''}`);
+    else for (const u of list) console.log(`${u.id}  ${u.username.padEnd(16)} ${u.role.padEnd(16)} ${u.name}${u.disabledAt ? '  (disabled)' : ''}${u.lockedAt ? '  (locked)' : ''}`);
+    return;
+  }
+  if (command === 'user' && sub === 'unlock') {
+    const { user, wasLocked } = await withUsers(values, (users) => users.unlock(required(values, 'username')));
+    if (values.json) console.log(JSON.stringify({ id: user.id, username: user.username, unlocked: wasLocked }));
+    else console.log(wasLocked ? `unlocked ${user.username}; it may sign in again` : `${user.username} was not locked`);
+    return;
+  }
+  if (command === 'audit' && sub === 'logins') {
+    const limit = count(values, 'limit', 1);
+    const entries = await withUsers(values, (users) => users.audit.list({ username: values.username, limit }));
+    if (values.json) console.log(JSON.stringify(entries));
+    else if (entries.length === 0) console.log('no sign-ins recorded');
+    else
+      for (const e of entries)
+        console.log(`${new Date(e.at).toISOString()}  ${e.outcome.padEnd(12)} ${JSON.stringify(e.username).padEnd(18)} ${(e.address ?? '-').padEnd(16)} ${e.deviceName ?? '-'}`);
     return;
   }
   if (command === 'device' && sub === 'list') {
@@ -173,7 +228,7 @@ async function main(argv: string[]): Promise<void> {
     else if (list.length === 0) console.log('no devices have signed in yet');
     else
       for (const d of list)
-        console.log(`${d.id}  ${d.username.padEnd(16)} ${d.name.padEnd(24)} last seen ${d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : '-'}${d.revokedAt ? '  REVOKED' : ''}`);
+        console.log(`${d.id}  ${d.username.padEnd(16)} ${d.name.padEnd(24)} last seen ${d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : '-'}${d.revokedAt ? '  REVOKED' : d.expiredAt ? '  EXPIRED' : ''}`);
     return;
   }
   if (command === 'demo') {

@@ -9,6 +9,7 @@ import { fieldDef } from '../../src-shared/entities/index';
 import {
   MAX_MESSAGE_BYTES,
   helloMessage,
+  historyQuery,
   loginRequest,
   pullMessage,
   pushMessage,
@@ -17,8 +18,10 @@ import {
   type ServerMessage,
 } from '../../src-shared/sync/protocol.contract';
 import { AuthError, type UserRepository } from '../auth/user.repository';
+import { SignInService } from '../auth/sign-in.service';
 import { sessionFor, type CommitNote, type Session, type SyncService } from '../sync/sync.service';
 import type { SqlStore } from '../store/sql-store';
+import { HistoryService } from '../sync/history.service';
 import { ProtocolError, checkVersions, statusOf } from './protocol-error';
 
 export interface AppOptions {
@@ -28,6 +31,14 @@ export interface AppOptions {
   version: string;
   logLevel?: string;
   https?: { cert: Buffer; key: Buffer } | undefined;
+  /** Sign-in with its rate limits; default limits when absent. */
+  signIn?: SignInService | undefined;
+  /**
+   * Proxies whose X-Forwarded-For names the client (Fastify's trustProxy: addresses or CIDRs,
+   * comma-separated): behind a load balancer every request would otherwise come from its address,
+   * and one address's sign-in limit would hold back every user.
+   */
+  trustProxy?: string | undefined;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -96,6 +107,12 @@ function authError(error: AuthError): ProtocolError {
       return new ProtocolError('DEVICE_REVOKED', error.message);
     case 'USER_DISABLED':
       return new ProtocolError('USER_DISABLED', error.message);
+    case 'ACCOUNT_LOCKED':
+      return new ProtocolError('ACCOUNT_LOCKED', error.message);
+    case 'SESSION_EXPIRED':
+      return new ProtocolError('SESSION_EXPIRED', error.message);
+    case 'RATE_LIMITED':
+      return new ProtocolError('RATE_LIMITED', error.message);
     case 'AUTH_FAILED':
     case 'INVALID':
       return new ProtocolError('AUTH_FAILED', error.message);
@@ -112,8 +129,10 @@ function authError(error: AuthError): ProtocolError {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { users, sync, store } = options;
+  const signIn = options.signIn ?? new SignInService(users);
   const common = {
     logger: { level: options.logLevel ?? 'info' },
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     bodyLimit: MAX_MESSAGE_BYTES,
     // Requests still running at shutdown finish; new ones are refused.
     return503OnClosing: true,
@@ -129,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (error instanceof AuthError) {
       const p = authError(error);
+      if (error.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
       return reply.status(p.status).send({ code: p.code, message: p.message });
     }
     // Fastify's own refusals: unparsable JSON, a body over the limit, an unsupported content type.
@@ -148,7 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) throw new ProtocolError('AUTH_FAILED', 'missing device token (Authorization: Bearer …)');
     try {
-      const { user, deviceId } = await users.authenticate(token);
+      const { user, deviceId } = await users.authenticate(token, { address: request.ip });
       return sessionFor(user, deviceId, schema);
     } catch (error) {
       if (error instanceof AuthError) throw authError(error);
@@ -163,7 +183,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const body = parse(loginRequest, request.body);
     refuseNul('username', body.username);
     refuseNul('deviceName', body.deviceName);
-    const { user, deviceId, token } = await users.login(body.username, body.password, body.deviceName);
+    const { user, deviceId, token } = await signIn.signIn(body, { address: request.ip });
     request.log.info({ user: user.username, deviceId }, 'device registered');
     return { token, deviceId, user: { id: user.id, name: user.name, username: user.username, role: user.role }, cursor: await sync.head() };
   });
@@ -177,6 +197,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/v1/directory', async (request) => {
     await authenticate(request);
     return { users: await users.directory() };
+  });
+
+  const history = new HistoryService(store);
+  // A record's audit log, only while the user may see the record; anything else is the same 404,
+  // so the answer never tells whether someone else's record exists.
+  app.get('/v1/history', async (request, reply) => {
+    const session = await authenticate(request);
+    const q = parse(historyQuery, request.query);
+    refuseNul('id', q.id);
+    const page = await history.history(session, q.entity, q.id, q.before ?? null, q.limit);
+    if (!page) return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such record' });
+    return page;
   });
 
   app.post('/v1/push', async (request) => {
@@ -269,7 +301,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const refuse = (error: ProtocolError, id?: number) => {
         send({ type: 'error', ...(id !== undefined ? { id } : {}), code: error.code, message: error.message });
         // Connection-level refusals end the connection; the client knows from the code what to do.
-        if (['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW'].includes(error.code)) {
+        if (['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED', 'SESSION_EXPIRED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW'].includes(error.code)) {
           socket.close(4000 + statusOf(error.code) - 400, error.code);
         }
       };
@@ -294,7 +326,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
               const schema = versionsOf(raw);
               const hello = parse(helloMessage, raw);
               try {
-                const auth = await users.authenticate(hello.token);
+                const auth = await users.authenticate(hello.token, { address: request.ip });
                 session = sessionFor(auth.user, auth.deviceId, schema);
               } catch (error) {
                 if (error instanceof AuthError) throw authError(error);
@@ -310,7 +342,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             if (!session) throw new ProtocolError('AUTH_FAILED', 'say hello first');
             // A device revoked (or a user disabled) while connected is refused at its next message.
             try {
-              await users.authenticate(token);
+              await users.authenticate(token, { address: request.ip });
             } catch (error) {
               if (error instanceof AuthError) throw authError(error);
               throw error;

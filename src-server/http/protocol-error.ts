@@ -18,9 +18,11 @@ export class ProtocolError extends Error {
 export function statusOf(code: ConnectionErrorCode): number {
   switch (code) {
     case 'AUTH_FAILED':
+    case 'SESSION_EXPIRED':
       return 401;
     case 'DEVICE_REVOKED':
     case 'USER_DISABLED':
+    case 'ACCOUNT_LOCKED':
       return 403;
     case 'PROTOCOL_TOO_OLD':
     case 'PROTOCOL_TOO_NEW':

@@ -1,6 +1,7 @@
 import type { SqlStore } from '../store/sql-store';
 import { GLOBAL_KEY } from '../sync/visibility';
 import { insertRecord, logChange, nextCn } from '../sync/record.store';
+import { createdValues, writeAudit } from '../sync/audit.store';
 
 /**
  * The pipeline a new server starts with (DOMAIN.md): 初步接洽 10% → 需求确认 30% → 方案报价 60% →
@@ -43,6 +44,7 @@ export async function ensureDefaultStages(store: SqlStore, now: number = Date.no
         deletedBy: null,
       });
       await logChange(q, { cn, entity: 'stage', recordId: id, kind: 'create', fields: null, visKey: GLOBAL_KEY, oldVisKey: null, userId: null, deviceId: null, at: now });
+      await writeAudit(q, { cn, entity: 'stage', recordId: id, kind: 'create', userId: SYSTEM_USER, deviceId: null, at: now }, createdValues(fields));
     }
     return DEFAULT_STAGES.length;
   });

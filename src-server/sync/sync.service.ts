@@ -23,6 +23,7 @@ import { effectiveParent, GLOBAL_KEY, inScope, POOL_KEY, scopeFor, visibilityChi
 import { claimedValues, claimIssue, pooledValues, POOL_OWNER } from '../../src-shared/sales/pool.rules';
 import { followUpValues } from '../../src-shared/sales/follow-up.rules';
 import { loadPoolRules, ownedAccounts } from '../sales/pool.store';
+import { changedValues, createdValues, writeAudit, type AuditValue } from './audit.store';
 
 /** Account fields only the server's pool rules write. */
 const POOL_FIELDS = ['poolState', 'previousOwnerId', 'pooledAt', 'poolReason', 'ownedSince'] as const;
@@ -272,6 +273,7 @@ export class SyncService {
     await saveRecord(q, record);
     keys.add(record.visKey);
     await logChange(q, { cn, entity: record.entity, recordId: record.id, kind: 'update', fields: changed, visKey: record.visKey, oldVisKey: null, userId: session.user.id, deviceId: session.deviceId, at: now });
+    await writeAudit(q, { cn, entity: record.entity, recordId: record.id, kind: 'update', userId: session.user.id, deviceId: session.deviceId, at: now }, changedValues(changed, p.fields, record.fields));
     return cn;
   }
 
@@ -286,10 +288,11 @@ export class SyncService {
     const existing = await loadRecord(q, entity, m.recordId);
     const now = this.now();
     const userId = session.user.id;
-    const log = async (cn: number, r: StoredRecord, kind: ChangeKind, fields: string[] | null, oldVisKey: string | null) => {
+    const log = async (cn: number, r: StoredRecord, kind: ChangeKind, fields: string[] | null, oldVisKey: string | null, audit: AuditValue[]) => {
       keys.add(r.visKey);
       if (oldVisKey) keys.add(oldVisKey);
       await logChange(q, { cn, entity: r.entity, recordId: r.id, kind, fields, visKey: r.visKey, oldVisKey, userId, deviceId: session.deviceId, at: now });
+      await writeAudit(q, { cn, entity: r.entity, recordId: r.id, kind, userId, deviceId: session.deviceId, at: now }, audit);
     };
 
     switch (m.op) {
@@ -332,7 +335,7 @@ export class SyncService {
         await insertRecord(q, record);
         const parent = effectiveParent(entity, values);
         if (parent) await setParentRef(q, entity, m.recordId, parent.entity, parent.id);
-        await log(cn, record, 'create', null, null);
+        await log(cn, record, 'create', null, null, createdValues(values));
         const followCn = entity === 'activity' ? await this.followUp(q, session, values, now, keys) : 0;
         // What the rules stored differently from what was sent (an owner defaulted, a pool date).
         for (const [field, value] of Object.entries(values)) if (!sameValue(value, m.changes[field])) assigned[field] = value;
@@ -402,7 +405,7 @@ export class SyncService {
             await setParentRef(q, entity, m.recordId, parent?.entity ?? entity, parent?.id ?? null);
           }
           const moved = newVisKey !== existing.visKey;
-          await log(cn, record, moved ? 'move' : 'update', changed, moved ? existing.visKey : null);
+          await log(cn, record, moved ? 'move' : 'update', changed, moved ? existing.visKey : null, changedValues(changed, existing.fields, fields));
           if (moved || 'ownerId' in applied) cn = await this.moveChildren(q, record, existing.visKey, existing.fields.ownerId, now, userId, session.deviceId, keys);
           if (entity === 'activity' && ['occurredAt', 'nextFollowUpAt', 'accountId', 'leadId'].some((f) => changed.includes(f))) {
             cn = Math.max(cn, await this.followUp(q, session, fields, now, keys));
@@ -460,6 +463,7 @@ export class SyncService {
       await saveRecord(q, next);
       keys.add(r.visKey);
       await logChange(q, { cn, entity: r.entity, recordId: r.id, kind: deleting ? 'delete' : 'restore', fields: null, visKey: r.visKey, oldVisKey: null, userId, deviceId, at: now });
+      await writeAudit(q, { cn, entity: r.entity, recordId: r.id, kind: deleting ? 'delete' : 'restore', userId, deviceId, at: now }, []);
       let last = cn;
       for (const child of visibilityChildren(r.entity)) {
         const ids = await childIds(q, child.entity, r.entity, r.id);
@@ -508,6 +512,7 @@ export class SyncService {
           deviceId,
           at: now,
         });
+        await writeAudit(q, { cn, entity: kid.entity, recordId: kid.id, kind: moves ? 'move' : 'update', userId, deviceId, at: now }, takesOwner ? changedValues(['ownerId'], kid.fields, moved.fields) : []);
         last = Math.max(last, await this.moveChildren(q, moved, kid.visKey, kid.fields.ownerId, now, userId, deviceId, keys));
       }
     }

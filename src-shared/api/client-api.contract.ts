@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { entityNames, stageKinds, type EntityName } from '../entities/index';
 import type { Result } from '../result';
+import { historyEntry, MAX_HISTORY_LIMIT } from '../sync/protocol.contract';
 
 /**
  * The client API: the one contract between the renderer (and later the CLI) and the data core.
@@ -104,6 +105,8 @@ export const syncStatus = z.object({
   /** When the engine will try again after a failure (epoch ms), or null. */
   retryAt: z.number().nullable().default(null),
   server: z.string().nullable().default(null),
+  /** Signed out because the session expired: the user to sign in again (the form fills it in). */
+  lastUsername: z.string().nullable().optional(),
   /** First sync progress: records received so far and the server's estimate of the total. */
   initial: z.object({ received: z.number().int(), total: z.number().int().nullable() }).nullable().default(null),
   /**
@@ -199,6 +202,16 @@ export const clientApi = {
   /** Tombstones the record and its cascading children; `restore` with the same id undoes it. */
   'record.delete': { input: z.object({ entity: entityName, id: recordId }), output: z.object({ deleted: z.number().int() }) },
   'record.restore': { input: z.object({ entity: entityName, id: recordId }), output: recordData },
+  /**
+   * The record's history from the server's audit log, newest change first (see HistoryEntry in
+   * the sync protocol); `before`: the previous page's `nextBefore`. Online only: offline or signed
+   * out it fails with SERVER_REQUIRED; a record the server does not have for this user (not synced
+   * yet, or out of scope) has no entries.
+   */
+  'record.history': {
+    input: z.object({ entity: entityName, id: recordId, before: z.number().int().positive().optional(), limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).default(20) }),
+    output: z.object({ entries: z.array(historyEntry), nextBefore: z.number().int().nullable() }),
+  },
   /**
    * 线索转化: turns a lead into an account (a new one from `account`, or `account.existingId` when
    * the company is already a customer), a contact and, unless `opportunity` is null, an

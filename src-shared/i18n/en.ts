@@ -4,6 +4,7 @@ import { tasksEn } from './parts/tasks';
 import { quotePrintEn } from './parts/quote-print';
 import { poolEn } from './parts/pool';
 import { followUpEn } from './parts/follow-up';
+import { historyEn } from './parts/history';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'Offline CRM',
@@ -844,6 +845,7 @@ export const en: Record<MessageKey, string> = {
   'error.badRequest': 'Invalid request',
   'error.dbTooNew': 'The local database was written by a newer version of the app and cannot be opened by this one. Please update the app.',
   'error.dbOpenFailed': 'The local database could not be opened',
+  'error.dbKey': 'The local database is encrypted and its key is missing or wrong, so it cannot be opened. Use it on the computer it belongs to, or ask your administrator.',
   'error.disconnected': 'Lost the connection to the data service; reconnecting…',
   'error.internal': 'Something unexpected went wrong. Try again; if it keeps happening, export the log and contact your administrator',
   'error.notSignedIn': 'Not signed in to the sync server: sign in first',
@@ -886,6 +888,8 @@ export const en: Record<MessageKey, string> = {
   'sync.error.authFailed': 'Wrong user name or password',
   'sync.error.deviceRevoked': 'An administrator has revoked this device and its local data was removed. Contact your administrator to continue.',
   'sync.error.userDisabled': 'This account is disabled. Contact your administrator.',
+  'sync.error.accountLocked': 'This account is locked after too many wrong passwords. Ask your administrator to unlock it.',
+  'sync.error.sessionExpired': 'Your sign-in has expired after a long time without use. Sign in again: the data on this computer and your unsent changes are kept and sync once you are signed in.',
   'sync.error.appTooOld': 'This version of the app is too old to sync with the server. Please update the app.',
   'sync.error.serverTooOld': 'The server is older than this app. Ask IT to update the server.',
   'sync.error.badRequest': 'The sync request was invalid. Export the sync log and contact your administrator.',
@@ -897,5 +901,6 @@ export const en: Record<MessageKey, string> = {
   ...tasksEn,
   ...quotePrintEn,
   ...poolEn,
+  ...historyEn,
   ...followUpEn,
 };

@@ -3,6 +3,7 @@ import { tasksZh } from './parts/tasks';
 import { quotePrintZh } from './parts/quote-print';
 import { poolZh } from './parts/pool';
 import { followUpZh } from './parts/follow-up';
+import { historyZh } from './parts/history';
 /** zh-CN, the reference locale: every key must exist here, and en must have the same keys. */
 export const zhCN = {
   'app.name': '离线客户管理',
@@ -843,6 +844,7 @@ export const zhCN = {
   'error.badRequest': '请求无效',
   'error.dbTooNew': '本地数据库由更新版本的应用创建，当前版本无法打开。请升级应用后再试。',
   'error.dbOpenFailed': '无法打开本地数据库',
+  'error.dbKey': '本地数据库已加密，但没有找到它的密钥（或密钥不对），无法打开。请在原来的电脑上使用，或联系管理员。',
   'error.disconnected': '与数据服务的连接已断开，正在重新连接…',
   'error.internal': '发生了意外错误，请重试；若问题持续，请导出日志联系管理员',
   'error.notSignedIn': '尚未登录同步服务器，请先登录',
@@ -885,6 +887,8 @@ export const zhCN = {
   'sync.error.authFailed': '用户名或密码不正确',
   'sync.error.deviceRevoked': '此设备已被管理员停用，本地数据已清除。如需继续使用，请联系管理员。',
   'sync.error.userDisabled': '此账号已停用，请联系管理员',
+  'sync.error.accountLocked': '密码错误次数过多，此账号已被锁定。请联系管理员解锁。',
+  'sync.error.sessionExpired': '登录已过期（长时间未使用），请重新登录。本机数据和未同步的修改都已保留，登录后会自动同步。',
   'sync.error.appTooOld': '应用版本过旧，无法与服务器同步。请升级应用。',
   'sync.error.serverTooOld': '服务器版本低于此应用，请联系信息部升级服务器。',
   'sync.error.badRequest': '同步请求无效，请导出同步日志联系管理员',
@@ -896,6 +900,7 @@ export const zhCN = {
   ...tasksZh,
   ...quotePrintZh,
   ...poolZh,
+  ...historyZh,
   ...followUpZh,
 } as const;
 

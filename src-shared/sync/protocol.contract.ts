@@ -75,6 +75,10 @@ export const connectionErrorCodes = [
   'AUTH_FAILED',
   'DEVICE_REVOKED',
   'USER_DISABLED',
+  /** Sign-in refused: too many wrong passwords in a row locked the account until an operator unlocks it. */
+  'ACCOUNT_LOCKED',
+  /** The device's token went unused past the server's idle limit: sign in again; the replica stays. */
+  'SESSION_EXPIRED',
   'PROTOCOL_TOO_OLD',
   'PROTOCOL_TOO_NEW',
   'SCHEMA_TOO_OLD',
@@ -196,6 +200,10 @@ export function connectionErrorKey(code: ConnectionErrorCode): string {
       return 'sync.error.deviceRevoked';
     case 'USER_DISABLED':
       return 'sync.error.userDisabled';
+    case 'ACCOUNT_LOCKED':
+      return 'sync.error.accountLocked';
+    case 'SESSION_EXPIRED':
+      return 'sync.error.sessionExpired';
     case 'PROTOCOL_TOO_OLD':
     case 'SCHEMA_TOO_OLD':
       return 'sync.error.appTooOld';
@@ -215,3 +223,35 @@ export function connectionErrorKey(code: ConnectionErrorCode): string {
     }
   }
 }
+
+// --- record history (GET /v1/history) ------------------------------------------------------
+/** Changes per history page at most. */
+export const MAX_HISTORY_LIMIT = 100;
+/** A record's history, newest change first; `before`: the `nextBefore` of the previous page. */
+export const historyQuery = z.object({
+  entity,
+  id,
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_HISTORY_LIMIT).default(20),
+});
+export type HistoryQuery = z.input<typeof historyQuery>;
+export const auditKinds = ['create', 'update', 'delete', 'restore', 'move'] as const;
+export type AuditKind = (typeof auditKinds)[number];
+/**
+ * One stored change of the record: who (a user, or `system` for the server's scheduled rules;
+ * `name` null when the server has no such user), from which device, and each field it wrote with
+ * the value before and after, in the shapes of the sync protocol's field values. A delete, a
+ * restore and a move that changed no field have no fields.
+ */
+export const historyEntry = z.object({
+  cn,
+  kind: z.enum(auditKinds),
+  at: z.number().int(),
+  user: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
+  device: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  fields: z.array(z.object({ field: z.string(), old: fieldValue, new: fieldValue })),
+});
+export type HistoryEntry = z.infer<typeof historyEntry>;
+/** `nextBefore`: ask with `before` = this for older changes; null when there are none. */
+export const historyPage = z.object({ entries: z.array(historyEntry), nextBefore: cn.nullable() });
+export type HistoryPage = z.infer<typeof historyPage>;

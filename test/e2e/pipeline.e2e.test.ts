@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openReplicaFile } from '../support/replica-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { CoreService } from '../../src-main/core/core.service';
@@ -202,7 +202,7 @@ describe('the pipeline kanban and the funnel in the browser', () => {
       host = undefined;
 
       // What the browser wrote is stored: the dragged deal's stage, the lost deal's status and reason.
-      const db = new Database(path.join(dataDir, 'replica.db'), { readonly: true });
+      const db = openReplicaFile(dataDir, { readonly: true });
       try {
         const stored = (name: string) => db.prepare('SELECT stage_id AS stageId, status, lost_reason AS lostReason FROM opportunities WHERE name = ? AND deleted_at IS NULL').get(name);
         expect(stored('华为云服务器扩容')).toEqual({ stageId: stageIds.qualification, status: 'open', lostReason: null });

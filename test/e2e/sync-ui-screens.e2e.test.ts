@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openReplicaFile } from '../support/replica-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, WebSocket, WebSocketRoute } from 'playwright-core';
 import type { SyncStatus } from '../../src-shared/api/client-api.contract';
@@ -54,7 +54,7 @@ const NEW_ID = '01900000-0000-7000-8000-0000000000ab';
 
 /** Writes inbox entries of every kind into a stopped host's replica, about demo records. */
 function seedConflicts(dataDir: string): Seeded {
-  const db = new Database(path.join(dataDir, 'replica.db'));
+  const db = openReplicaFile(dataDir);
   try {
     const accounts = db.prepare('SELECT id, name FROM accounts WHERE deleted_at IS NULL ORDER BY id LIMIT 2').all() as { id: string; name: string }[];
     const contact = db.prepare('SELECT id, name, account_id AS accountId FROM contacts WHERE deleted_at IS NULL AND account_id <> ? ORDER BY id LIMIT 1').get(accounts[0]?.id) as
@@ -431,7 +431,7 @@ describe('signing in to a sync server and out again', () => {
     // A device that was used with this server before: the core then asks for a sign-in.
     const first = await startHost({ demo: false, locale: 'zh-CN', dataDir });
     await first.stop({ keepData: true });
-    const db = new Database(path.join(dataDir, 'replica.db'));
+    const db = openReplicaFile(dataDir);
     db.prepare("INSERT OR REPLACE INTO replica_meta (key, value) VALUES ('sync.lastServer', ?)").run(server.url);
     db.close();
     host = await startHost({ demo: false, locale: 'zh-CN', dataDir });

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openReplicaFile } from '../support/replica-file';
+import { keyFileOrNew } from '../../src-main/core/db/replica-key';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreService } from '../../src-main/core/core.service';
 import { uuidv7 } from 'uuidv7';
@@ -133,14 +135,14 @@ async function pushElsewhere(server: TestServer, username: string, work: Work): 
 
 /** A profile signed in as `username`, opened in this process (not live: it syncs only when told). */
 async function signedIn(dir: string, server: TestServer, username: string): Promise<TestClient> {
-  const client = openTestClient({ dir });
+  const client = openTestClient({ dir, replicaKey: keyFileOrNew(path.join(dir, 'replica.key')) });
   await client.call('sync.login', { server: server.url, username, password: 'password-1' });
   return client;
 }
 
 /** Opens a replica file read-only, for looking at what a killed process left behind. */
 function peek<T>(profile: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(path.join(profile, 'replica.db'), { readonly: true });
+  const db = openReplicaFile(profile, { readonly: true });
   try {
     return fn(db);
   } finally {
@@ -273,7 +275,7 @@ for (const kind of stores) {
         ['contact', OFFLINE.contacts, OFFLINE.contacts - OFFLINE.deletes],
       ]);
 
-      const after = openTestClient({ dir });
+      const after = openTestClient({ dir, replicaKey: keyFileOrNew(path.join(dir, 'replica.key')) });
       try {
         expect(after.core.records.outbox.pendingCount()).toBe(0);
         expect((await after.call('conflict.list', { includeResolved: true })).entries).toEqual([]);
@@ -344,7 +346,7 @@ for (const kind of stores) {
         expect(await serverCount(server, "SELECT count(*) AS n FROM changes WHERE entity <> 'stage'")).toBe(total(ELSEWHERE));
         expect(await serverCount(server, "SELECT count(*) AS n FROM mutation_results WHERE device_id IN (SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = 'boss')")).toBe(0);
 
-        const after = openTestClient({ dir });
+        const after = openTestClient({ dir, replicaKey: keyFileOrNew(path.join(dir, 'replica.key')) });
         try {
           expect(after.core.sync.cursor()).toBe(head);
           expect(after.core.records.outbox.pendingCount()).toBe(0);

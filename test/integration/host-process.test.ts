@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import Database from 'better-sqlite3';
+import { openReplicaFile } from '../support/replica-file';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { WireReply } from '../../src-shared/api/wire-protocol';
@@ -117,7 +117,7 @@ describe('host process: successful runs', () => {
 describe('host process: failing starts', () => {
   it('refuses a replica written by a newer app with one clear line on stderr and a non-zero exit', async () => {
     const data = tempDir();
-    const newer = new Database(path.join(data, 'replica.db'));
+    const newer = openReplicaFile(data);
     newer.exec("CREATE TABLE replica_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO replica_meta VALUES ('appVersion', '42.0.0');");
     newer.pragma('user_version = 999');
     newer.close();

@@ -26,6 +26,7 @@ interface ListedDevice {
   createdAt: number;
   lastSeenAt: number | null;
   revokedAt: number | null;
+  expiredAt: number | null;
 }
 
 for (const kind of stores) {
@@ -105,6 +106,7 @@ for (const kind of stores) {
           createdAt: expect.any(Number),
           lastSeenAt: expect.any(Number),
           revokedAt: null,
+          expiredAt: null,
         });
         expect(devices.map((d) => d.id)).toContain(phone.deviceId);
 

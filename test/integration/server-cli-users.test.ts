@@ -76,9 +76,18 @@ for (const kind of stores) {
 
       const list = await runCli(['user', 'list', ...target.args, '--json']);
       expect(list.code, list.stderr).toBe(0);
-      const users = JSON.parse(list.stdout) as { id: string; username: string; name: string; role: string; department: string | null; managerId: string | null; disabledAt: number | null }[];
+      const users = JSON.parse(list.stdout) as {
+        id: string;
+        username: string;
+        name: string;
+        role: string;
+        department: string | null;
+        managerId: string | null;
+        disabledAt: number | null;
+        lockedAt: number | null;
+      }[];
       expect(users.map((u) => u.role).sort()).toEqual([...roles].sort());
-      expect(users.find((u) => u.username === 'admin')).toEqual({ id: ids.admin, username: 'admin', name: '系统管理员', role: 'admin', department: null, managerId: null, disabledAt: null });
+      expect(users.find((u) => u.username === 'admin')).toEqual({ id: ids.admin, username: 'admin', name: '系统管理员', role: 'admin', department: null, managerId: null, disabledAt: null, lockedAt: null });
       expect(users.find((u) => u.username === 'wang.rep')).toMatchObject({ id: ids['wang.rep'], name: 'wang.rep', role: 'sales_rep', department: '华东销售部', managerId: ids['zhang.manager'] });
       expect(users.find((u) => u.username === 'chen.service')).toMatchObject({ role: 'service_manager', department: '客服部', managerId: null });
     }, CLI_TIMEOUT);

@@ -2,6 +2,7 @@ import { AuthError, UserRepository, type Role } from '../../src-server/auth/user
 import { openStore } from '../../src-server/store/open-store';
 import type { SqlStore } from '../../src-server/store/sql-store';
 import { SyncService, sessionFor } from '../../src-server/sync/sync.service';
+import { HistoryService } from '../../src-server/sync/history.service';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from '../../src-main/core/sync/sync-connection';
 import type { Mutation, MutationResult } from '../../src-shared/sync/protocol.contract';
 import { CLIENT_SCHEMA_VERSION } from '../../src-shared/sync/protocol.contract';
@@ -30,7 +31,7 @@ export class DirectServer {
   /** Empties every table, so one store serves many runs. */
   async reset(): Promise<void> {
     await this.store.tx(async (q) => {
-      for (const table of ['mutation_results', 'changes', 'record_refs', 'records', 'devices', 'users']) await q.run(`DELETE FROM ${table}`);
+      for (const table of ['record_audit', 'mutation_results', 'changes', 'record_refs', 'records', 'devices', 'users']) await q.run(`DELETE FROM ${table}`);
       await q.run("DELETE FROM counters WHERE name <> 'cn'");
       await q.run("UPDATE counters SET value = 0 WHERE name = 'cn'");
     });
@@ -117,6 +118,7 @@ export class DirectConnector implements SyncConnector {
       pull: (cursor, limit) => around(() => sync.pull(session, cursor, limit)),
       snapshot: (entity, after, limit) => around(() => sync.snapshot(session, entity, after, limit)),
       directory: () => around(() => this.server.users.directory()),
+      history: (query) => around(() => new HistoryService(this.server.store).history(session, query.entity, query.id, query.before ?? null, query.limit ?? 20)),
       close() {},
     };
   }

@@ -3,9 +3,10 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startServer, type RunningServer } from '../../src-server/server';
+import { startServer, type RunningServer, type ServerOptions } from '../../src-server/server';
 import type { Role } from '../../src-server/auth/user.repository';
 import { CoreService } from '../../src-main/core/core.service';
+import type { ReplicaKey } from '../../src-main/core/db/replica-key';
 import type { SyncConnector } from '../../src-main/core/sync/sync-connection';
 import { WsConnector } from '../../src-main/core/sync/ws-connector';
 import type { Method, MethodInput, MethodOutput } from '../../src-shared/api/client-api.contract';
@@ -35,12 +36,17 @@ export interface TestServer {
   server: RunningServer;
   url: string;
   kind: StoreKind;
+  /** The `crm-server` flags that name this server's store (`--data <dir>` or `--pg <url> --pg-schema <s>`). */
+  cliArgs: string[];
   users: Record<string, { id: string; username: string; password: string; role: Role }>;
   addUser(username: string, role: Role, name?: string): Promise<{ id: string; username: string; password: string; role: Role }>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(kind: StoreKind, options: { port?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  kind: StoreKind,
+  options: { port?: number } & Pick<ServerOptions, 'now' | 'authPolicy' | 'signInLimits'> = {},
+): Promise<TestServer> {
   const dir = tempDir('crm-srv-');
   const schema = kind === 'pg' ? freshSchema() : undefined;
   const server = await startServer({
@@ -52,12 +58,16 @@ export async function startTestServer(kind: StoreKind, options: { port?: number 
     logLevel: 'warn',
     // Tests run the scheduled rules themselves, with the clock they need.
     rulesEveryMs: 0,
+    now: options.now,
+    authPolicy: options.authPolicy,
+    signInLimits: options.signInLimits,
   });
   const users: TestServer['users'] = {};
   return {
     server,
     url: server.url,
     kind,
+    cliArgs: kind === 'pg' ? ['--pg', PG_URL, '--pg-schema', schema as string] : ['--data', dir],
     users,
     async addUser(username, role, name) {
       const password = 'password-1';
@@ -93,12 +103,12 @@ function templateReplica(): string {
 
 /** A client core on its own replica; `live: false` syncs only when told (tests drive the cycles). */
 export function openTestClient(
-  options: { connector?: SyncConnector; dir?: string; live?: boolean; syncServer?: string; now?: () => number; snapshotPage?: number } = {},
+  options: { connector?: SyncConnector; dir?: string; live?: boolean; syncServer?: string; now?: () => number; snapshotPage?: number; replicaKey?: ReplicaKey } = {},
 ): TestClient {
   const dir = options.dir ?? tempDir('crm-cli-');
   if (!fs.existsSync(path.join(dir, 'replica.db'))) fs.copyFileSync(templateReplica(), path.join(dir, 'replica.db'));
   const core = new CoreService(
-    { dataDir: dir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test', syncServer: options.syncServer, deviceName: 'test' },
+    { dataDir: dir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test', syncServer: options.syncServer, deviceName: 'test', replicaKey: options.replicaKey ?? null },
     options.connector ?? new WsConnector(),
     { live: options.live ?? false, ...(options.now ? { now: options.now } : {}), ...(options.snapshotPage ? { snapshotPage: options.snapshotPage } : {}) },
   );

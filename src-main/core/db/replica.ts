@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+// The same API as better-sqlite3, built with SQLite3 Multiple Ciphers: the replica is encrypted.
+import CipherDatabase from 'better-sqlite3-multiple-ciphers';
+import { keyPragmas, type ReplicaKey } from './replica-key';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { CrmError } from '../../../src-shared/result';
@@ -36,16 +39,11 @@ export function readJournal(migrationsDir: string): JournalEntry[] {
  * what this build knows was written by a newer app and is refused before anything touches it,
  * since an older build could misread or damage columns it does not know.
  */
-export function openReplica(file: string, migrationsDir: string, appVersion: string): Replica {
+export function openReplica(file: string, migrationsDir: string, appVersion: string, key: ReplicaKey | null = null): Replica {
   const known = readJournal(migrationsDir).length;
   // Owner-only: the replica is this user's customers, and machines are often shared.
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  let sqlite: Database.Database;
-  try {
-    sqlite = new Database(file);
-  } catch (error) {
-    throw new CrmError('DB_OPEN_FAILED', `cannot open ${file}: ${(error as Error).message}`);
-  }
+  const sqlite = openKeyed(file, key);
   try {
     const found = sqlite.pragma('user_version', { simple: true }) as number;
     if (found > known) {
@@ -94,6 +92,63 @@ export function openReplica(file: string, migrationsDir: string, appVersion: str
     if (error instanceof CrmError) throw error;
     throw new CrmError('DB_OPEN_FAILED', `cannot prepare ${file}: ${(error as Error).message}`);
   }
+}
+
+const NOT_A_DATABASE = /file is not a database|not an error|encrypted/i;
+
+function openHandle(file: string): Database.Database {
+  try {
+    return new CipherDatabase(file) as unknown as Database.Database;
+  } catch (error) {
+    throw new CrmError('DB_OPEN_FAILED', `cannot open ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Whether the handle can read the file's schema (the key is right, or the file is plain). */
+function readable(sqlite: Database.Database): boolean {
+  try {
+    sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+    return true;
+  } catch (error) {
+    if (NOT_A_DATABASE.test((error as Error).message)) return false;
+    throw error;
+  }
+}
+
+/**
+ * A handle on the replica with its key given. A replica written before encryption (plain) is
+ * encrypted in place the first time it is opened with a key; an encrypted replica opened without
+ * its key, or with another, is refused with DB_KEY and left untouched.
+ */
+function openKeyed(file: string, key: ReplicaKey | null): Database.Database {
+  const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
+  const sqlite = openHandle(file);
+  if (key) for (const pragma of keyPragmas(key)) sqlite.pragma(pragma);
+  if (readable(sqlite)) return sqlite;
+  sqlite.close();
+  if (!key) throw new CrmError('DB_KEY', `${file} is encrypted; the app needs its key to open it`);
+  if (!existed) throw new CrmError('DB_OPEN_FAILED', `cannot create ${file}`);
+  // Plain? Then this is the first start of an app that encrypts: encrypt it now.
+  const plain = openHandle(file);
+  if (!readable(plain)) {
+    plain.close();
+    throw new CrmError('DB_KEY', `${file} is encrypted with another key`);
+  }
+  try {
+    // SQLite3 Multiple Ciphers encrypts a database in rollback-journal mode only.
+    plain.pragma('wal_checkpoint(TRUNCATE)');
+    plain.pragma('journal_mode = DELETE');
+    for (const pragma of keyPragmas(key, true)) plain.pragma(pragma);
+  } finally {
+    plain.close();
+  }
+  const keyed = openHandle(file);
+  for (const pragma of keyPragmas(key)) keyed.pragma(pragma);
+  if (!readable(keyed)) {
+    keyed.close();
+    throw new CrmError('DB_OPEN_FAILED', `${file} could not be encrypted`);
+  }
+  return keyed;
 }
 
 /** Prepared meta statements per handle: the sync engine reads its cursor and state constantly. */

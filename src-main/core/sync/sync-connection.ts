@@ -1,4 +1,4 @@
-import type { ConnectionErrorCode, DirectoryUser, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
+import type { ConnectionErrorCode, DirectoryUser, HistoryPage, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
 import type { EntityName } from '../../../src-shared/entities/index';
 
 /**
@@ -30,6 +30,8 @@ export interface SyncConnection {
   snapshot(entity: EntityName, after: string, limit: number): Promise<SnapshotPage>;
   /** The server's users (names and roles), for owner names and the owner picker. */
   directory(): Promise<DirectoryUser[]>;
+  /** A record's audit log (GET /v1/history); null when the server has no such record for this user. */
+  history(query: { entity: EntityName; id: string; before?: number | undefined; limit?: number | undefined }): Promise<HistoryPage | null>;
   /** Bytes sent and received so far on this connection (after compression where measurable). */
   readonly bytes: { sent: number; received: number };
   close(): void;

@@ -28,6 +28,12 @@ interface Credentials {
   user: SessionUser;
 }
 
+/** The sign-in whose session the server ended for idleness: its replica and outbox wait for it. */
+interface ExpiredSession {
+  server: string;
+  user: SessionUser;
+}
+
 interface SnapshotProgress {
   asOf: number;
   entity: EntityName;
@@ -57,7 +63,7 @@ export interface SyncEngineDeps {
 }
 
 /** Connection-level refusals after which retrying cannot help until someone acts. */
-const FINAL = new Set(['DEVICE_REVOKED', 'USER_DISABLED', 'AUTH_FAILED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW']);
+const FINAL = new Set(['DEVICE_REVOKED', 'USER_DISABLED', 'AUTH_FAILED', 'ACCOUNT_LOCKED', 'SESSION_EXPIRED', 'PROTOCOL_TOO_OLD', 'PROTOCOL_TOO_NEW', 'SCHEMA_TOO_OLD', 'SCHEMA_TOO_NEW']);
 
 /**
  * The client half of the sync protocol, inside the data core. Every step is local first: the
@@ -121,6 +127,12 @@ export class SyncEngine {
     return readMeta(this.deps.sqlite, 'sync.lastServer');
   }
 
+  /** Set while signed out because the session expired (see expire). */
+  expiredSession(): ExpiredSession | null {
+    const raw = readMeta(this.deps.sqlite, 'sync.expired');
+    return raw ? (JSON.parse(raw) as ExpiredSession) : null;
+  }
+
   cursor(): number {
     return Number(readMeta(this.deps.sqlite, 'sync.cursor') ?? 0);
   }
@@ -150,6 +162,7 @@ export class SyncEngine {
       lastErrorKey: this.lastError?.key ?? null,
       retryAt: this.retryAt,
       server: creds?.server ?? this.lastServer(),
+      lastUsername: creds ? null : (this.expiredSession()?.user.username ?? null),
       initial: this.initial,
       searchIndex: this.indexing,
     };
@@ -177,22 +190,30 @@ export class SyncEngine {
       throw toCrmError(failure);
     }
     this.stop();
-    const previous = this.credentials();
+    const previous = this.credentials() ?? this.expiredSession();
+    // After an expired session, the same user on the same server carries on where the replica
+    // was: records, cursor and outbox stay, and the pending changes go out under the new device.
+    const expired = this.credentials() ? null : this.expiredSession();
+    const resume = expired !== null && expired.user.id === answer.user.id && expired.server === server;
     // Another user's data never stays on the device; the same user keeps unsent work.
     if (previous && previous.user.id !== answer.user.id) this.apply.wipe();
-    else this.apply.clearForSignIn();
+    else if (!resume) this.apply.clearForSignIn();
     const sqlite = this.deps.sqlite;
     sqlite.transaction(() => {
       writeMeta(sqlite, 'sync.credentials', JSON.stringify({ server, token: answer.token, deviceId: answer.deviceId, user: answer.user } satisfies Credentials));
       writeMeta(sqlite, 'sync.lastServer', server);
+      sqlite.prepare("DELETE FROM replica_meta WHERE key = 'sync.expired'").run();
+      if (resume) return;
       writeMeta(sqlite, 'sync.cursor', '0');
       writeMeta(sqlite, 'sync.snapshotDone', '0');
       sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.snapshot', 'sync.lastSyncAt')").run();
     })();
     this.lastError = null;
     // The sign-in screen turns into first-sync progress at once, before the first page arrives.
-    this.initial = { received: 0, total: null };
-    this.logEntry('login', true, `signed in as ${answer.user.username} on ${server} (device ${answer.deviceId})`, this.now() - started);
+    const progress = this.snapshotProgress();
+    this.initial = resume && this.snapshotDone() ? null : { received: resume ? (progress?.received ?? 0) : 0, total: resume ? (progress?.total ?? null) : null };
+    const how = resume ? `, resuming the replica with ${this.deps.records.outbox.pendingCount()} unsent changes` : '';
+    this.logEntry('login', true, `signed in as ${answer.user.username} on ${server} (device ${answer.deviceId})${how}`, this.now() - started);
     this.deps.onReset();
     this.setState('offline');
     return answer.user;
@@ -222,10 +243,33 @@ export class SyncEngine {
     const sqlite = this.deps.sqlite;
     this.apply.wipe();
     restoreDeferredIndexes(sqlite);
-    sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.credentials', 'sync.cursor', 'sync.snapshot', 'sync.snapshotDone', 'sync.lastSyncAt', 'sync.directory')").run();
+    sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.credentials', 'sync.expired', 'sync.cursor', 'sync.snapshot', 'sync.snapshotDone', 'sync.lastSyncAt', 'sync.directory')").run();
     this.initial = null;
     this.logEntry('signout', true, reason);
     this.deps.onReset();
+    this.setState('signedOut');
+  }
+
+  /**
+   * The server ended the session for idleness. Unlike a revoked device, nothing of the user's
+   * goes: the replica, the outbox and the inbox stay, only the token is dropped, and the sign-in
+   * screen asks the same user to sign in again (login resumes), with the reason.
+   */
+  private expire(message: string): void {
+    const creds = this.credentials();
+    if (!creds) return;
+    this.stop();
+    const sqlite = this.deps.sqlite;
+    sqlite.transaction(() => {
+      writeMeta(sqlite, 'sync.expired', JSON.stringify({ server: creds.server, user: creds.user } satisfies ExpiredSession));
+      sqlite.prepare("DELETE FROM replica_meta WHERE key = 'sync.credentials'").run();
+    })();
+    // A first sync cut short here goes on after the sign-in; the screen meanwhile is the sign-in form.
+    restoreDeferredIndexes(sqlite);
+    this.initial = null;
+    this.retryAt = null;
+    this.lastError = { key: 'sync.error.sessionExpired', message };
+    this.logEntry('signout', true, `the session expired; ${this.deps.records.outbox.pendingCount()} unsent changes are kept for ${creds.user.username}`);
     this.setState('signedOut');
   }
 
@@ -319,6 +363,29 @@ export class SyncEngine {
     return conn;
   }
 
+  /**
+   * A question only the server can answer (a record's history), asked on the live connection
+   * and never queued: offline, or signed out, it fails at once with SERVER_REQUIRED. Without a
+   * live connection (the CLI, tests) a connection is made for it.
+   */
+  async askServer<T>(ask: (conn: SyncConnection) => Promise<T>): Promise<T> {
+    if (!this.credentials()) throw new CrmError('SERVER_REQUIRED', 'not signed in to a sync server');
+    if (this.deps.live && !this.conn) throw new CrmError('SERVER_REQUIRED', 'not connected to the sync server');
+    try {
+      return await ask(await this.connection());
+    } catch (error) {
+      if (!(error instanceof SyncFailure)) throw error;
+      this.logEntry('error', false, `${error.code}: ${error.message}`);
+      throw error.code === 'NETWORK' ? new CrmError('SERVER_REQUIRED', error.message) : toCrmError(error);
+    } finally {
+      // A connection made for this question only is not kept (a running cycle keeps and closes its own).
+      if (!this.deps.live && !this.running) {
+        this.conn?.close();
+        this.conn = null;
+      }
+    }
+  }
+
   private async cycle(): Promise<void> {
     if (!this.credentials()) return;
     this.setState('syncing');
@@ -372,6 +439,10 @@ export class SyncEngine {
       this.forget('device revoked by an administrator');
       this.lastError = { key: 'sync.error.deviceRevoked', message: failure.message };
       this.deps.onStatus(this.status());
+      return;
+    }
+    if (failure.code === 'SESSION_EXPIRED' && this.credentials()) {
+      this.expire(failure.message);
       return;
     }
     if (failure.code === 'AUTH_FAILED' && this.credentials()) {
@@ -596,12 +667,15 @@ export function toCrmError(failure: SyncFailure): CrmError {
       return new CrmError('SERVER_UNREACHABLE', failure.message);
     case 'AUTH_FAILED':
       return new CrmError('AUTH_FAILED', failure.message);
+    case 'SESSION_EXPIRED':
+      return new CrmError('AUTH_FAILED', `${failure.code}: ${failure.message}`);
     case 'BAD_REQUEST':
     case 'PAYLOAD_TOO_LARGE':
     case 'RATE_LIMITED':
     case 'INTERNAL':
     case 'DEVICE_REVOKED':
     case 'USER_DISABLED':
+    case 'ACCOUNT_LOCKED':
     case 'PROTOCOL_TOO_OLD':
     case 'PROTOCOL_TOO_NEW':
     case 'SCHEMA_TOO_OLD':

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { gunzipSync } from 'node:zlib';
-import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, directoryResponse, errorBody, loginResponse, parseSnapshotPage, serverMessage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
+import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, directoryResponse, errorBody, historyPage, loginResponse, parseSnapshotPage, serverMessage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
 import { connectionErrorCodes, type ConnectionErrorCode } from '../../../src-shared/sync/protocol.contract';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from './sync-connection';
 
@@ -150,6 +150,24 @@ export class WsConnector implements SyncConnector {
           if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'malformed user directory');
           return parsed.data.users;
         },
+        async history(query) {
+          const url = new URL(`${httpBase}/v1/history`);
+          url.searchParams.set('entity', query.entity);
+          url.searchParams.set('id', query.id);
+          if (query.before !== undefined) url.searchParams.set('before', String(query.before));
+          if (query.limit !== undefined) url.searchParams.set('limit', String(query.limit));
+          const res = await request(url, { headers: { authorization: `Bearer ${token}`, ...versionHeaders, 'x-crm-schema': String(schema) } });
+          if (res.status === 404) {
+            // The route's own refusal (the record is not there for this user), not a missing route on an older server.
+            const body = errorBody.safeParse(await res.json().catch(() => null));
+            if (body.success && body.data.code === 'NOT_FOUND') return null;
+            throw new SyncFailure('BAD_REQUEST', 'the server does not keep record history (it is older than this app)');
+          }
+          if (!res.ok) throw await httpFailure(res);
+          const parsed = historyPage.safeParse(await res.json());
+          if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'malformed record history');
+          return parsed.data;
+        },
         close() {
           if (closed) return;
           closed = true;
@@ -184,7 +202,7 @@ export class WsConnector implements SyncConnector {
           case 'error': {
             const failure = new SyncFailure(msg.code, msg.message);
             const w = msg.id !== undefined ? waiting.get(msg.id) : undefined;
-            if (w && !['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED'].includes(msg.code)) {
+            if (w && !['AUTH_FAILED', 'DEVICE_REVOKED', 'USER_DISABLED', 'SESSION_EXPIRED'].includes(msg.code)) {
               clearTimeout(w.timer);
               waiting.delete(msg.id as number);
               w.reject(failure);

@@ -1,5 +1,6 @@
 import type { CoreEvent, Method } from '../../../src-shared/api/client-api.contract';
 import type { Result } from '../../../src-shared/result';
+import type { ReplicaKey } from '../db/replica-key';
 
 /** What the host process tells the core when it starts it. */
 export interface CoreOptions {
@@ -22,6 +23,11 @@ export interface CoreOptions {
   autoLogin?: { username: string; password: string } | undefined;
   /** The name this device registers under (host name). */
   deviceName?: string | undefined;
+  /**
+   * The key the replica is encrypted with (the Electron shell's from the OS keychain, the browser
+   * host's and the CLI's from a key file or a passphrase). Without one the replica is plain.
+   */
+  replicaKey?: ReplicaKey | null | undefined;
 }
 
 /** `close` asks the core to finish, close the replica cleanly (checkpointing the WAL) and exit. */
