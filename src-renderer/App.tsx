@@ -23,6 +23,7 @@ import { FunnelPage } from './pages/FunnelPage';
 import { MyTasksPage } from './pages/MyTasksPage';
 import { PipelinePage } from './pages/PipelinePage';
 import { PoolPage } from './pages/PoolPage';
+import { AdminDevicesPage, AdminLoginsPage, AdminUsersPage } from './pages/AdminPages';
 import { QuotePrintPage } from './pages/QuotePrintPage';
 import { reportError, useApp } from './state/app.store';
 import { loadDirectory } from './state/directory.store';
@@ -165,6 +166,9 @@ const pages: Record<PageName, () => ReactNode> = {
   funnel: () => <FunnelPage />,
   myTasks: () => <MyTasksPage />,
   pool: () => <PoolPage />,
+  adminUsers: () => <AdminUsersPage />,
+  adminDevices: () => <AdminDevicesPage />,
+  adminLogins: () => <AdminLoginsPage />,
 };
 
 function Shell() {

@@ -18,6 +18,8 @@ export const errorCodes = [
   'SYNC_REFUSED',
   /** What was asked only the sync server can answer (a record's history), and it is not reachable or nobody is signed in. */
   'SERVER_REQUIRED',
+  /** The signed-in user's role does not allow it (the admin screens for anyone but an admin). */
+  'FORBIDDEN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -87,6 +89,8 @@ export function errorMessageKey(code: ErrorCode): string {
       return 'error.syncRefused';
     case 'SERVER_REQUIRED':
       return 'error.serverRequired';
+    case 'FORBIDDEN':
+      return 'error.forbidden';
     case 'INTERNAL':
       return 'error.internal';
     default: {

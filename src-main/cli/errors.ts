@@ -66,6 +66,8 @@ export function failureFromCore(error: ErrorInfo, entity: EntityName | null = nu
       return new CliFailure(EXIT.unreachable, `the sync server cannot be reached: ${error.message}`);
     case 'SERVER_REQUIRED':
       return new CliFailure(EXIT.unreachable, `only the sync server can answer this, and it is not reachable: ${error.message}`);
+    case 'FORBIDDEN':
+      return new CliFailure(EXIT.refused, `not allowed for this user: ${error.message}`);
     case 'SYNC_REFUSED':
       if (CREDENTIAL_REFUSALS.test(error.message)) return new CliFailure(EXIT.auth, `sign-in refused: ${error.message}`);
       return new CliFailure(EXIT.refused, `the sync server refused: ${error.message}`);

@@ -13,7 +13,7 @@ import { SettingsRepository } from './settings/settings.repository';
 import { logCore } from './log';
 import { ConflictRepository } from './sync/conflict.repository';
 import { SyncEngine } from './sync/sync-engine';
-import type { SyncConnector } from './sync/sync-connection';
+import type { SyncConnection, SyncConnector } from './sync/sync-connection';
 import { WsConnector } from './sync/ws-connector';
 import { SyncLogRepository } from './sync/sync-log.repository';
 import { CrmError } from '../../src-shared/result';
@@ -245,6 +245,16 @@ export class CoreService {
     return hits.sort((a, b) => tier(a) - tier(b));
   }
 
+  /**
+   * An admin screen's question: refused here for anyone but an admin, before the server is asked
+   * (which would refuse it too), so the answer is the same offline; signed out it is SERVER_REQUIRED.
+   */
+  private askAdmin<T>(ask: (conn: SyncConnection) => Promise<T>): Promise<T> {
+    const role = this.sync.user?.role;
+    if (role !== undefined && role !== 'admin') throw new CrmError('FORBIDDEN', 'only administrators may use the admin screens');
+    return this.sync.askServer(ask);
+  }
+
   readonly handlers: ApiHandlers = {
     'app.info': () => {
       return {
@@ -272,6 +282,23 @@ export class CoreService {
     'record.restore': ({ entity, id }) => this.records.restore(entity, id),
     'record.history': ({ entity, id, before, limit }) =>
       this.sync.askServer(async (conn) => (await conn.history({ entity, id, before, limit })) ?? { entries: [], nextBefore: null }),
+    'admin.users': () => this.askAdmin(async (conn) => ({ users: await conn.adminUsers() })),
+    'admin.unlockUser': ({ userId }) =>
+      this.askAdmin(async (conn) => {
+        const done = await conn.adminUnlock(userId);
+        if (!done) throw new CrmError('NOT_FOUND', `no user ${userId} on the server`);
+        return done;
+      }),
+    'admin.devices': () => this.askAdmin(async (conn) => ({ devices: await conn.adminDevices() })),
+    'admin.revokeDevice': ({ deviceId }) => {
+      if (deviceId === this.sync.credentials()?.deviceId) throw new CrmError('BAD_REQUEST', 'this is the device you are using; sign out on it instead of revoking it');
+      return this.askAdmin(async (conn) => {
+        const done = await conn.adminRevoke(deviceId);
+        if (!done) throw new CrmError('NOT_FOUND', `no device ${deviceId} on the server`);
+        return done;
+      });
+    },
+    'admin.logins': ({ before, limit }) => this.askAdmin((conn) => conn.adminLogins({ before, limit })),
     'lead.convert': (input) => convertLead(this.records, this.replica.sqlite, input),
     'pool.claim': ({ accountId }) => this.pool.claim(accountId),
     'pool.release': ({ accountId }) => this.pool.release(accountId),

@@ -3,7 +3,7 @@ import type { MessageKey } from '../../src-shared/i18n/index';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
-import { listHash, pageHash, routeEntity, type PageName } from '../state/routes';
+import { adminPages, listHash, pageHash, routeEntity, type PageName } from '../state/routes';
 import { Icon, entityIcon } from './icons';
 
 /** The modules, grouped as a sales team works: customers, the deal flow, daily work, setup. */
@@ -14,7 +14,15 @@ const groups: { label: MessageKey; pages?: PageName[]; entities: EntityName[] }[
   { label: 'nav.group.setup', entities: ['product', 'competitor', 'stage', 'pool_rule'] },
 ];
 
-const pageLabel: Record<PageName, MessageKey> = { pipeline: 'nav.pipeline', funnel: 'nav.funnel', myTasks: 'nav.myTasks', pool: 'nav.pool' };
+const pageLabel: Record<PageName, MessageKey> = {
+  pipeline: 'nav.pipeline',
+  funnel: 'nav.funnel',
+  myTasks: 'nav.myTasks',
+  pool: 'nav.pool',
+  adminUsers: 'nav.adminUsers',
+  adminDevices: 'nav.adminDevices',
+  adminLogins: 'nav.adminLogins',
+};
 
 /** A view that is not one module's list (the pipeline, my tasks, ...). */
 function PageLink({ page }: { page: PageName }) {
@@ -85,10 +93,30 @@ export function Sidebar() {
             </ul>
           </div>
         ))}
+        <AdminNav />
         <ConflictsNav />
       </div>
       {version && <div className="sidebar-footer">{t('app.version', { version })}</div>}
     </nav>
+  );
+}
+
+/** 管理: users, devices and sign-ins, offered only to a signed-in administrator (the server checks too). */
+function AdminNav() {
+  const t = useT();
+  const isAdmin = useApp((s) => s.info?.session?.role === 'admin');
+  if (!isAdmin) return null;
+  return (
+    <div className="nav-group" role="group" aria-labelledby="nav-group-admin" data-testid="nav-group-admin">
+      <div className="nav-group-label" id="nav-group-admin">
+        {t('nav.group.admin')}
+      </div>
+      <ul className="nav-list">
+        {adminPages.map((page) => (
+          <PageLink key={page} page={page} />
+        ))}
+      </ul>
+    </div>
   );
 }
 

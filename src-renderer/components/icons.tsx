@@ -43,6 +43,10 @@ const paths = {
   funnel: 'M3 4h18l-7 8v6l-4 2v-8z',
   myTasks: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9',
   pool: 'M2 12c2-2 4-2 6 0s4 2 6 0 4-2 6 0M2 17c2-2 4-2 6 0s4 2 6 0 4-2 6 0M12 3v6M9 6l3 3 3-3',
+  adminUsers: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10zM12 11a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5M8 16a4 4 0 0 1 8 0',
+  adminDevices: 'M2 3h20v14H2zM8 21h8M12 17v4',
+  adminLogins: 'M15 3h4a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2h-4M10 17l5-5-5-5M15 12H3',
+  lock: 'M5 11h14v10H5zM8 11V7a4 4 0 0 1 8 0v4',
 } as const;
 
 export type IconName = keyof typeof paths;

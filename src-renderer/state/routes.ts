@@ -1,8 +1,10 @@
 import { isEntityName, type EntityName } from '../../src-shared/entities/index';
 
-/** Views that are not one entity's list or record: the pipeline, the funnel, my tasks, the pool. */
-export const pageNames = ['pipeline', 'funnel', 'myTasks', 'pool'] as const;
+/** Views that are not one entity's list or record: the pipeline, the funnel, my tasks, the pool, the admin screens. */
+export const pageNames = ['pipeline', 'funnel', 'myTasks', 'pool', 'adminUsers', 'adminDevices', 'adminLogins'] as const;
 export type PageName = (typeof pageNames)[number];
+/** The pages only administrators are offered (the sidebar's 管理 group). */
+export const adminPages = ['adminUsers', 'adminDevices', 'adminLogins'] as const satisfies readonly PageName[];
 
 /** The places the app can show; each has one URL hash so Back/Forward and reloads work. */
 export type Route =
@@ -31,7 +33,16 @@ const segments: Record<EntityName, string> = {
   stage: 'stages',
   pool_rule: 'pool-rules',
 };
-const pageSegments: Record<PageName, string> = { pipeline: 'pipeline', funnel: 'funnel', myTasks: 'my-tasks', pool: 'pool' };
+/** A page's path: one segment, or two under admin/ (#/admin/users). */
+const pageSegments: Record<PageName, string> = {
+  pipeline: 'pipeline',
+  funnel: 'funnel',
+  myTasks: 'my-tasks',
+  pool: 'pool',
+  adminUsers: 'admin/users',
+  adminDevices: 'admin/devices',
+  adminLogins: 'admin/logins',
+};
 const CONFLICTS = 'conflicts';
 const PRINT = 'print';
 
@@ -57,7 +68,7 @@ export function routeToHash(route: Route): string {
 export function parseHash(hash: string): Route {
   const [segment, id, sub] = hash.replace(/^#\/?/, '').split('/');
   if (segment === CONFLICTS) return { view: 'conflicts' };
-  const page = pageNames.find((name) => pageSegments[name] === segment);
+  const page = pageNames.find((name) => pageSegments[name] === `${segment}/${id}`) ?? pageNames.find((name) => pageSegments[name] === segment);
   if (page) return { view: 'page', page };
   const entity = (Object.keys(segments) as EntityName[]).find((name) => segments[name] === segment);
   if (!entity || !isEntityName(entity)) return defaultRoute;

@@ -1,12 +1,9 @@
 import type { SqlRunner } from '../store/sql-store';
+import { authOutcomes, type AuthOutcome } from '../../src-shared/sync/protocol.contract';
 
-/**
- * What happened at a sign-in or to a session. Refusals: bad_password, unknown_user, locked (the
- * account is locked), rate_limited, disabled, expired (a device token idle too long). Events:
- * lockout (failed passwords locked the account), unlock (an operator unlocked it).
- */
-export const authOutcomes = ['ok', 'bad_password', 'unknown_user', 'locked', 'rate_limited', 'disabled', 'expired', 'lockout', 'unlock'] as const;
-export type AuthOutcome = (typeof authOutcomes)[number];
+// What happened at a sign-in or to a session: the list lives in the protocol, where the admin
+// route's answers are typed, so the server and the admin screens name the same outcomes.
+export { authOutcomes, type AuthOutcome };
 
 export interface AuthAuditEntry {
   id: number;
@@ -53,13 +50,23 @@ export class AuthAuditRepository {
     ]);
   }
 
-  /** Newest first; `username` matches exactly (as typed, or the account's name for its events). */
-  async list(options: { username?: string | undefined; limit?: number | undefined } = {}): Promise<AuthAuditEntry[]> {
+  /**
+   * Newest first; `username` matches exactly (as typed, or the account's name for its events);
+   * `before`: only entries with a smaller id (the last id of the previous page).
+   */
+  async list(options: { username?: string | undefined; limit?: number | undefined; before?: number | undefined } = {}): Promise<AuthAuditEntry[]> {
     const limit = Math.max(1, Math.min(options.limit ?? 100, 100_000));
-    const rows =
-      options.username === undefined
-        ? await this.db.all<AuditRow>('SELECT * FROM auth_audit ORDER BY id DESC LIMIT ?', [limit])
-        : await this.db.all<AuditRow>('SELECT * FROM auth_audit WHERE username = ? ORDER BY id DESC LIMIT ?', [options.username, limit]);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (options.username !== undefined) {
+      where.push('username = ?');
+      params.push(options.username);
+    }
+    if (options.before !== undefined) {
+      where.push('id < ?');
+      params.push(options.before);
+    }
+    const rows = await this.db.all<AuditRow>(`SELECT * FROM auth_audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`, [...params, limit]);
     return rows.map((r) => ({
       id: Number(r.id),
       at: Number(r.at),
@@ -70,5 +77,14 @@ export class AuthAuditRepository {
       address: r.address,
       outcome: r.outcome as AuthOutcome,
     }));
+  }
+
+  /**
+   * Each user's latest successful sign-in. One grouped scan of the audit: the admin screen asks
+   * for it now and then, and the audit grows by sign-ins, not by edits.
+   */
+  async lastSignIns(): Promise<Map<string, number>> {
+    const rows = await this.db.all<{ user_id: string; at: number }>("SELECT user_id, MAX(at) AS at FROM auth_audit WHERE outcome = 'ok' AND user_id IS NOT NULL GROUP BY user_id");
+    return new Map(rows.map((r) => [r.user_id, Number(r.at)]));
   }
 }

@@ -220,14 +220,17 @@ export class UserRepository {
     if (changes > 0) await audit('lockout', row.id);
   }
 
-  /** An operator's unlock: the account may sign in again with a fresh count. False: it was not locked. */
-  async unlock(username: string): Promise<{ user: User; wasLocked: boolean }> {
+  /**
+   * An operator's unlock: the account may sign in again with a fresh count. False: it was not
+   * locked. `by.address`: where the operator acted from, for the audit (`cli` for the command).
+   */
+  async unlock(username: string, by: SignInContext = { address: 'cli' }): Promise<{ user: User; wasLocked: boolean }> {
     const user = await this.byUsername(username);
     if (!user) throw new AuthError('INVALID', `no user "${username}"`);
     const { changes } = await this.store.run('DELETE FROM login_state WHERE user_id = ? AND locked_at IS NOT NULL', [user.id]);
     // A few failures without a lock are forgiven too: the operator has looked at this account.
     await this.store.run('DELETE FROM login_state WHERE user_id = ?', [user.id]);
-    if (changes > 0) await this.audit.record({ at: this.now(), username: user.username, userId: user.id, deviceId: null, deviceName: null, address: 'cli', outcome: 'unlock' });
+    if (changes > 0) await this.audit.record({ at: this.now(), username: user.username, userId: user.id, deviceId: null, deviceName: null, address: by.address, outcome: 'unlock' });
     return { user, wasLocked: changes > 0 };
   }
 
@@ -304,11 +307,23 @@ export class UserRepository {
     }));
   }
 
-  /** Returns false when no such device exists. */
-  async revokeDevice(id: string): Promise<boolean> {
-    const { changes } = await this.store.run('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [this.now(), id]);
-    if (changes > 0) return true;
-    return (await this.store.get('SELECT 1 AS x FROM devices WHERE id = ?', [id])) !== undefined;
+  /**
+   * An operator's revoke, audited (`by.address`: `cli` for the command). Returns false when no
+   * such device exists; revoking a revoked device changes nothing and is not audited again.
+   */
+  async revokeDevice(id: string, by: SignInContext = { address: 'cli' }): Promise<boolean> {
+    const at = this.now();
+    const { changes } = await this.store.run('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]);
+    const device = await this.store.get<{ name: string; user_id: string; username: string }>('SELECT d.name, d.user_id, u.username FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = ?', [id]);
+    if (changes > 0 && device) {
+      await this.audit.record({ at, username: device.username, userId: device.user_id, deviceId: id, deviceName: device.name, address: by.address, outcome: 'revoke' });
+    }
+    return device !== undefined;
+  }
+
+  /** Whether the device's session is over for idleness: refused already, or at its next request. */
+  idleExpired(device: Device): boolean {
+    return device.expiredAt !== null || sessionExpired(device.lastSeenAt ?? device.createdAt, this.now(), this.policy.sessionIdleMs);
   }
 
   /** Signing out ends the device: its token stops working. */

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { fieldDef } from '../../src-shared/entities/index';
 import {
   MAX_MESSAGE_BYTES,
+  adminLoginsQuery,
   helloMessage,
   historyQuery,
   loginRequest,
@@ -19,6 +20,7 @@ import {
 } from '../../src-shared/sync/protocol.contract';
 import { AuthError, type UserRepository } from '../auth/user.repository';
 import { SignInService } from '../auth/sign-in.service';
+import { AdminService } from '../auth/admin.service';
 import { sessionFor, type CommitNote, type Session, type SyncService } from '../sync/sync.service';
 import type { SqlStore } from '../store/sql-store';
 import { HistoryService } from '../sync/history.service';
@@ -209,6 +211,55 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const page = await history.history(session, q.entity, q.id, q.before ?? null, q.limit);
     if (!page) return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such record' });
     return page;
+  });
+
+  // The admin screens: users, devices and the sign-in audit, for admins only (403 FORBIDDEN for
+  // every other role, after the usual authentication). Unlocks and revokes are audited with the
+  // admin's address, as the crm-server commands audit theirs as `cli`.
+  const admin = new AdminService(users);
+  const authenticateAdmin = async (request: FastifyRequest): Promise<Session> => {
+    const session = await authenticate(request);
+    if (session.user.role !== 'admin') throw new ProtocolError('FORBIDDEN', 'only administrators may do this');
+    return session;
+  };
+  const idParam = (request: FastifyRequest): string => {
+    const id = parse(z.object({ id: z.string().min(1).max(64) }), request.params).id;
+    refuseNul('id', id);
+    return id;
+  };
+
+  app.get('/v1/admin/users', async (request) => {
+    await authenticateAdmin(request);
+    return { users: await admin.users() };
+  });
+
+  app.post('/v1/admin/users/:id/unlock', async (request, reply) => {
+    await authenticateAdmin(request);
+    const done = await admin.unlock(idParam(request), { address: request.ip });
+    if (!done) return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such user' });
+    request.log.info({ user: done.username, unlocked: done.unlocked }, 'user unlocked by an administrator');
+    return done;
+  });
+
+  app.get('/v1/admin/devices', async (request) => {
+    const session = await authenticateAdmin(request);
+    return { devices: await admin.devices(session.deviceId) };
+  });
+
+  app.post('/v1/admin/devices/:id/revoke', async (request, reply) => {
+    const session = await authenticateAdmin(request);
+    const id = idParam(request);
+    const outcome = await admin.revoke(id, session.deviceId, { address: request.ip });
+    if (outcome === 'self') throw new ProtocolError('BAD_REQUEST', 'this is the device you are using; sign out on it instead of revoking it');
+    if (outcome === 'missing') return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such device' });
+    request.log.info({ deviceId: id }, 'device revoked by an administrator');
+    return { id, revoked: true };
+  });
+
+  app.get('/v1/admin/logins', async (request) => {
+    await authenticateAdmin(request);
+    const q = parse(adminLoginsQuery, request.query);
+    return admin.logins(q.before, q.limit);
   });
 
   app.post('/v1/push', async (request) => {

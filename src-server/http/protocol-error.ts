@@ -23,6 +23,7 @@ export function statusOf(code: ConnectionErrorCode): number {
     case 'DEVICE_REVOKED':
     case 'USER_DISABLED':
     case 'ACCOUNT_LOCKED':
+    case 'FORBIDDEN':
       return 403;
     case 'PROTOCOL_TOO_OLD':
     case 'PROTOCOL_TOO_NEW':

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { entityNames, stageKinds, type EntityName } from '../entities/index';
 import type { Result } from '../result';
-import { historyEntry, MAX_HISTORY_LIMIT } from '../sync/protocol.contract';
+import { adminDevice, adminLoginEntry, adminUser, historyEntry, MAX_ADMIN_LOGINS_LIMIT, MAX_HISTORY_LIMIT } from '../sync/protocol.contract';
 
 /**
  * The client API: the one contract between the renderer (and later the CLI) and the data core.
@@ -326,6 +326,26 @@ export const clientApi = {
     output: z.object({
       users: z.array(z.object({ id: z.string(), name: z.string(), username: z.string(), role: z.string(), department: z.string().nullable(), active: z.boolean() })),
     }),
+  },
+  /**
+   * The admin screens, answered by the server (/v1/admin/…) like record.history: SERVER_REQUIRED
+   * offline or signed out, FORBIDDEN for anyone but an admin (refused by the core before asking).
+   * Every user with lock, manager and latest sign-in.
+   */
+  'admin.users': { input: z.object({}), output: z.object({ users: z.array(adminUser) }) },
+  /** Unlocks an account locked after wrong passwords (audited); `unlocked` false: it was not locked. NOT_FOUND: no such user. */
+  'admin.unlockUser': { input: z.object({ userId: recordId }), output: z.object({ id: z.string(), username: z.string(), unlocked: z.boolean() }) },
+  /** Every device that has signed in; `current` is this one. */
+  'admin.devices': { input: z.object({}), output: z.object({ devices: z.array(adminDevice) }) },
+  /**
+   * Revokes a device (audited): refused from its next request, its replica wiped there. This very
+   * device is refused (BAD_REQUEST; sign out instead). NOT_FOUND: no such device.
+   */
+  'admin.revokeDevice': { input: z.object({ deviceId: recordId }), output: z.object({ id: z.string(), revoked: z.boolean() }) },
+  /** The sign-in audit, newest first; `before`: the previous page's `nextBefore`. */
+  'admin.logins': {
+    input: z.object({ before: z.number().int().positive().optional(), limit: z.number().int().min(1).max(MAX_ADMIN_LOGINS_LIMIT).default(50) }),
+    output: z.object({ entries: z.array(adminLoginEntry), nextBefore: z.number().int().nullable() }),
   },
   'conflict.list': { input: z.object({ includeResolved: z.boolean().default(false) }), output: z.object({ entries: z.array(conflictEntry) }) },
   /**

@@ -5,6 +5,7 @@ import { quotePrintEn } from './parts/quote-print';
 import { poolEn } from './parts/pool';
 import { followUpEn } from './parts/follow-up';
 import { historyEn } from './parts/history';
+import { adminEn } from './parts/admin';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'Offline CRM',
@@ -902,5 +903,6 @@ export const en: Record<MessageKey, string> = {
   ...quotePrintEn,
   ...poolEn,
   ...historyEn,
+  ...adminEn,
   ...followUpEn,
 };

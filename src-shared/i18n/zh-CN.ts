@@ -4,6 +4,7 @@ import { quotePrintZh } from './parts/quote-print';
 import { poolZh } from './parts/pool';
 import { followUpZh } from './parts/follow-up';
 import { historyZh } from './parts/history';
+import { adminZh } from './parts/admin';
 /** zh-CN, the reference locale: every key must exist here, and en must have the same keys. */
 export const zhCN = {
   'app.name': '离线客户管理',
@@ -901,6 +902,7 @@ export const zhCN = {
   ...quotePrintZh,
   ...poolZh,
   ...historyZh,
+  ...adminZh,
   ...followUpZh,
 } as const;
 

@@ -86,6 +86,8 @@ export const connectionErrorCodes = [
   'BAD_REQUEST',
   'PAYLOAD_TOO_LARGE',
   'RATE_LIMITED',
+  /** The request needs a role the user does not have (the admin routes). */
+  'FORBIDDEN',
   'INTERNAL',
 ] as const;
 export type ConnectionErrorCode = (typeof connectionErrorCodes)[number];
@@ -215,6 +217,8 @@ export function connectionErrorKey(code: ConnectionErrorCode): string {
       return 'sync.error.badRequest';
     case 'RATE_LIMITED':
       return 'sync.error.rateLimited';
+    case 'FORBIDDEN':
+      return 'sync.error.forbidden';
     case 'INTERNAL':
       return 'sync.error.server';
     default: {
@@ -255,3 +259,71 @@ export type HistoryEntry = z.infer<typeof historyEntry>;
 /** `nextBefore`: ask with `before` = this for older changes; null when there are none. */
 export const historyPage = z.object({ entries: z.array(historyEntry), nextBefore: cn.nullable() });
 export type HistoryPage = z.infer<typeof historyPage>;
+
+// --- administration (/v1/admin/…, admins only) -------------------------------------------------
+/**
+ * What the sign-in audit records. Refusals: bad_password, unknown_user, locked (the account is
+ * locked), rate_limited, disabled, expired (a device token idle too long). Events: lockout (failed
+ * passwords locked the account), unlock (an operator unlocked it), revoke (an operator revoked a device).
+ */
+export const authOutcomes = ['ok', 'bad_password', 'unknown_user', 'locked', 'rate_limited', 'disabled', 'expired', 'lockout', 'unlock', 'revoke'] as const;
+export type AuthOutcome = (typeof authOutcomes)[number];
+
+/** A user as the admin screens show it: `lockedAt` after too many wrong passwords; `lastSignInAt` from the audit. */
+export const adminUser = z.object({
+  id,
+  username: z.string(),
+  name: z.string(),
+  role: z.string(),
+  department: z.string().nullable(),
+  managerId: z.string().nullable(),
+  managerName: z.string().nullable(),
+  disabledAt: z.number().int().nullable(),
+  lockedAt: z.number().int().nullable(),
+  lastSignInAt: z.number().int().nullable(),
+});
+export type AdminUser = z.infer<typeof adminUser>;
+export const adminUsersResponse = z.object({ users: z.array(adminUser) });
+
+/**
+ * A signed-in device. `expired`: its session is over for being idle too long (refused already, or
+ * it would be at its next request); `current`: the device asking.
+ */
+export const adminDevice = z.object({
+  id,
+  userId: id,
+  username: z.string(),
+  userName: z.string(),
+  name: z.string(),
+  createdAt: z.number().int(),
+  lastSeenAt: z.number().int().nullable(),
+  revokedAt: z.number().int().nullable(),
+  expired: z.boolean(),
+  current: z.boolean(),
+});
+export type AdminDevice = z.infer<typeof adminDevice>;
+export const adminDevicesResponse = z.object({ devices: z.array(adminDevice) });
+
+/** Sign-in audit entries per page at most. */
+export const MAX_ADMIN_LOGINS_LIMIT = 100;
+/** The sign-in audit, newest first; `before`: the `nextBefore` of the previous page. */
+export const adminLoginsQuery = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_ADMIN_LOGINS_LIMIT).default(50),
+});
+/** One sign-in or session event; never a password. `address`: the client's, or `cli` for an operator's command. */
+export const adminLoginEntry = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  username: z.string(),
+  userId: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  deviceName: z.string().nullable(),
+  address: z.string().nullable(),
+  outcome: z.enum(authOutcomes),
+});
+export type AdminLoginEntry = z.infer<typeof adminLoginEntry>;
+export const adminLoginsPage = z.object({ entries: z.array(adminLoginEntry), nextBefore: z.number().int().nullable() });
+export type AdminLoginsPage = z.infer<typeof adminLoginsPage>;
+export const adminUnlockResponse = z.object({ id, username: z.string(), unlocked: z.boolean() });
+export const adminRevokeResponse = z.object({ id, revoked: z.boolean() });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openReplicaFile } from '../support/replica-file';
+import { keyFileOrNew } from '../../src-main/core/db/replica-key';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { CoreService } from '../../src-main/core/core.service';
@@ -45,7 +46,9 @@ const zhDate = (day: string) => day.replaceAll('-', '/');
 
 /** Writes through a core of its own while no host runs (the replica has one writer at a time). */
 function withCore<T>(dataDir: string, now: () => number, run: (core: CoreService) => T): T {
-  const core = new CoreService({ dataDir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test' }, new WsConnector(), { live: false, now });
+  // The host's key file: the host and this core open the same encrypted replica.
+  const replicaKey = keyFileOrNew(path.join(dataDir, 'replica.key'));
+  const core = new CoreService({ dataDir, migrationsDir: MIGRATIONS_DIR, seedDemo: false, osLocale: 'zh-CN', appVersion: '0.0.0-test', replicaKey }, new WsConnector(), { live: false, now });
   try {
     return run(core);
   } finally {

@@ -3,6 +3,7 @@ import { openStore } from '../../src-server/store/open-store';
 import type { SqlStore } from '../../src-server/store/sql-store';
 import { SyncService, sessionFor } from '../../src-server/sync/sync.service';
 import { HistoryService } from '../../src-server/sync/history.service';
+import { AdminService } from '../../src-server/auth/admin.service';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from '../../src-main/core/sync/sync-connection';
 import type { Mutation, MutationResult } from '../../src-shared/sync/protocol.contract';
 import { CLIENT_SCHEMA_VERSION } from '../../src-shared/sync/protocol.contract';
@@ -119,7 +120,29 @@ export class DirectConnector implements SyncConnector {
       snapshot: (entity, after, limit) => around(() => sync.snapshot(session, entity, after, limit)),
       directory: () => around(() => this.server.users.directory()),
       history: (query) => around(() => new HistoryService(this.server.store).history(session, query.entity, query.id, query.before ?? null, query.limit ?? 20)),
+      ...this.adminOf(session.user.role, session.deviceId),
       close() {},
+    };
+  }
+
+  /** The admin routes' answers, refused for other roles as the HTTP routes refuse them. */
+  private adminOf(role: Role, deviceId: string): Pick<SyncConnection, 'adminUsers' | 'adminUnlock' | 'adminDevices' | 'adminRevoke' | 'adminLogins'> {
+    const admin = new AdminService(this.server.users);
+    const check = () => {
+      if (role !== 'admin') throw new SyncFailure('FORBIDDEN', 'only administrators may do this');
+    };
+    const by = { address: 'direct' };
+    return {
+      adminUsers: async () => (check(), admin.users()),
+      adminUnlock: async (userId) => (check(), admin.unlock(userId, by)),
+      adminDevices: async () => (check(), admin.devices(deviceId)),
+      adminRevoke: async (id) => {
+        check();
+        const outcome = await admin.revoke(id, deviceId, by);
+        if (outcome === 'self') throw new SyncFailure('BAD_REQUEST', 'this is the device you are using');
+        return outcome === 'missing' ? null : { id, revoked: true };
+      },
+      adminLogins: async (q) => (check(), admin.logins(q.before, q.limit)),
     };
   }
 

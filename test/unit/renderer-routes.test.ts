@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entityNames } from '../../src-shared/entities/index';
-import { defaultRoute, listHash, pageHash, pageNames, parseHash, routeEntity, routeToHash } from '../../src-renderer/state/routes';
+import { adminPages, defaultRoute, listHash, pageHash, pageNames, parseHash, routeEntity, routeToHash } from '../../src-renderer/state/routes';
 
 describe('renderer hash routes', () => {
   it('reads the module lists and record pages', () => {
@@ -42,5 +42,17 @@ describe('renderer hash routes', () => {
     expect(routeToHash({ view: 'print', entity: 'quote', id: 'q/1' })).toBe('#/quotes/q%2F1/print');
     expect(routeEntity({ view: 'print', entity: 'quote', id: 'q1' })).toBe('quote');
     expect(routeEntity({ view: 'page', page: 'pipeline' })).toBeNull();
+  });
+
+  it('reads and writes the admin pages under #/admin/, and sends an unknown admin page to the default', () => {
+    expect(parseHash('#/admin/users')).toEqual({ view: 'page', page: 'adminUsers' });
+    expect(parseHash('#/admin/devices')).toEqual({ view: 'page', page: 'adminDevices' });
+    expect(parseHash('#/admin/logins')).toEqual({ view: 'page', page: 'adminLogins' });
+    expect(routeToHash({ view: 'page', page: 'adminDevices' })).toBe('#/admin/devices');
+    for (const page of adminPages) expect(routeToHash(parseHash(pageHash(page)))).toBe(pageHash(page));
+    expect(parseHash('#/admin')).toEqual(defaultRoute);
+    expect(parseHash('#/admin/nothing')).toEqual(defaultRoute);
+    // A one-segment page still reads with something after it, as before.
+    expect(parseHash('#/pool/x')).toEqual({ view: 'page', page: 'pool' });
   });
 });

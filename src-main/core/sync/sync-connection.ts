@@ -1,4 +1,4 @@
-import type { ConnectionErrorCode, DirectoryUser, HistoryPage, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
+import type { AdminDevice, AdminLoginsPage, AdminUser, ConnectionErrorCode, DirectoryUser, HistoryPage, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
 import type { EntityName } from '../../../src-shared/entities/index';
 
 /**
@@ -32,6 +32,12 @@ export interface SyncConnection {
   directory(): Promise<DirectoryUser[]>;
   /** A record's audit log (GET /v1/history); null when the server has no such record for this user. */
   history(query: { entity: EntityName; id: string; before?: number | undefined; limit?: number | undefined }): Promise<HistoryPage | null>;
+  /** The admin screens (/v1/admin/…, admins only). Unlock and revoke answer null when the server has no such user or device. */
+  adminUsers(): Promise<AdminUser[]>;
+  adminUnlock(userId: string): Promise<{ id: string; username: string; unlocked: boolean } | null>;
+  adminDevices(): Promise<AdminDevice[]>;
+  adminRevoke(deviceId: string): Promise<{ id: string; revoked: boolean } | null>;
+  adminLogins(query: { before?: number | undefined; limit: number }): Promise<AdminLoginsPage>;
   /** Bytes sent and received so far on this connection (after compression where measurable). */
   readonly bytes: { sent: number; received: number };
   close(): void;

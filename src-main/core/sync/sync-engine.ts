@@ -669,6 +669,8 @@ export function toCrmError(failure: SyncFailure): CrmError {
       return new CrmError('AUTH_FAILED', failure.message);
     case 'SESSION_EXPIRED':
       return new CrmError('AUTH_FAILED', `${failure.code}: ${failure.message}`);
+    case 'FORBIDDEN':
+      return new CrmError('FORBIDDEN', failure.message);
     case 'BAD_REQUEST':
     case 'PAYLOAD_TOO_LARGE':
     case 'RATE_LIMITED':

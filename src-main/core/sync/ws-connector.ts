@@ -1,6 +1,22 @@
 import WebSocket from 'ws';
 import { gunzipSync } from 'node:zlib';
-import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION, directoryResponse, errorBody, historyPage, loginResponse, parseSnapshotPage, serverMessage, type ClientMessage, type ServerMessage } from '../../../src-shared/sync/protocol.contract';
+import {
+  CLIENT_SCHEMA_VERSION,
+  PROTOCOL_VERSION,
+  adminDevicesResponse,
+  adminLoginsPage,
+  adminRevokeResponse,
+  adminUnlockResponse,
+  adminUsersResponse,
+  directoryResponse, errorBody,
+  historyPage,
+  loginResponse,
+  parseSnapshotPage,
+  serverMessage,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../../src-shared/sync/protocol.contract';
+import type { z } from 'zod';
 import { connectionErrorCodes, type ConnectionErrorCode } from '../../../src-shared/sync/protocol.contract';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from './sync-connection';
 
@@ -116,6 +132,32 @@ export class WsConnector implements SyncConnector {
           send(build(id));
         });
 
+      /**
+       * One admin request (GET, or POST with an empty body). Null: the route's own 404 (no such
+       * user or device); a 404 without that code is a server older than the admin routes.
+       */
+      const admin = async <T>(method: 'GET' | 'POST', path: string, shape: z.ZodType<T>, query: Record<string, number | undefined> = {}): Promise<T | null> => {
+        const url = new URL(`${httpBase}/v1/admin/${path}`);
+        for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+        const headers = { authorization: `Bearer ${token}`, ...versionHeaders, 'x-crm-schema': String(schema) };
+        const res = await request(url, method === 'POST' ? { method, headers: { ...headers, 'content-type': 'application/json' }, body: '{}' } : { headers });
+        if (res.status === 404) {
+          const body = errorBody.safeParse(await res.json().catch(() => null));
+          if (body.success && body.data.code === 'NOT_FOUND') return null;
+          throw new SyncFailure('BAD_REQUEST', 'the server has no admin routes (it is older than this app)');
+        }
+        if (!res.ok) throw await httpFailure(res);
+        const parsed = shape.safeParse(await res.json());
+        if (!parsed.success) throw new SyncFailure('BAD_REQUEST', `malformed answer from /v1/admin/${path}`);
+        return parsed.data;
+      };
+      /** A list or page: a 404 there cannot mean a missing user or device. */
+      const adminList = async <T>(path: string, shape: z.ZodType<T>, query: Record<string, number | undefined> = {}): Promise<T> => {
+        const out = await admin('GET', path, shape, query);
+        if (out === null) throw new SyncFailure('BAD_REQUEST', 'the server has no admin routes (it is older than this app)');
+        return out;
+      };
+
       const connection: SyncConnection = {
         bytes,
         async push(mutations) {
@@ -168,6 +210,11 @@ export class WsConnector implements SyncConnector {
           if (!parsed.success) throw new SyncFailure('BAD_REQUEST', 'malformed record history');
           return parsed.data;
         },
+        adminUsers: async () => (await adminList('users', adminUsersResponse)).users,
+        adminUnlock: (userId) => admin('POST', `users/${encodeURIComponent(userId)}/unlock`, adminUnlockResponse),
+        adminDevices: async () => (await adminList('devices', adminDevicesResponse)).devices,
+        adminRevoke: (deviceId) => admin('POST', `devices/${encodeURIComponent(deviceId)}/revoke`, adminRevokeResponse),
+        adminLogins: (query) => adminList('logins', adminLoginsPage, { before: query.before, limit: query.limit }),
         close() {
           if (closed) return;
           closed = true;
