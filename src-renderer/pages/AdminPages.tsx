@@ -262,7 +262,7 @@ export function AdminDevicesPage() {
 
   const actions = (
     <>
-      <div className="admin-segmented" role="group" aria-label={t('admin.devices.sort')}>
+      <div className="segmented" role="group" aria-label={t('admin.devices.sort')}>
         {(['user', 'lastSeen'] as const).map((s) => (
           <button key={s} type="button" className={sort === s ? 'is-active' : undefined} aria-pressed={sort === s} onClick={() => setSort(s)} data-testid={`admin-sort-${s}`}>
             {t(s === 'user' ? 'admin.devices.sort.user' : 'admin.devices.sort.lastSeen')}

@@ -97,7 +97,7 @@ export function ClosePeriodInput() {
       <label className="pipeline-filter-label" htmlFor={fromId}>
         {t('funnel.period')}
       </label>
-      <div className="pipeline-segmented" data-testid="funnel-presets">
+      <div className="segmented" data-testid="funnel-presets">
         <button type="button" className={closeFrom === null && closeTo === null ? 'is-active' : undefined} aria-pressed={closeFrom === null && closeTo === null} onClick={() => setPeriod(null, null)}>
           {t('funnel.period.all')}
         </button>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, WebSocket } from 'playwright-core';
-import { launchChromium, screenshotPath, startHost, type RunningHost, dismissToasts } from './host-process';
+import { launchChromium, saveScreenshot, startHost, type RunningHost } from './host-process';
 
 /**
  * The Foundation issue end to end, in real Chromium against the browser host on a fresh replica:
@@ -19,11 +19,6 @@ async function callAnswered(socket: WebSocket, matches: (request: { method: stri
   });
   const { id } = JSON.parse(String(sent.payload)) as { id: number };
   await socket.waitForEvent('framereceived', { predicate: (frame) => (JSON.parse(String(frame.payload)) as { id?: number }).id === id });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await dismissToasts(page);
-  await page.screenshot({ path: screenshotPath(name) });
 }
 
 describe('accounts and contacts in the browser', () => {
@@ -67,7 +62,7 @@ describe('accounts and contacts in the browser', () => {
       await form.getByTestId('field-city').focus();
       await form.getByTestId('field-error-phone').waitFor();
       expect(await form.getByTestId('field-error-phone').textContent()).toContain('电话格式不正确');
-      await screenshot(page, 'account-form.zh-CN.png');
+      await saveScreenshot(page, 'account-form.zh-CN.png');
       await form.getByTestId('field-phone').fill('0755-28780808');
       await form.getByTestId('field-error-phone').waitFor({ state: 'detached' });
       await form.getByTestId('field-city').fill('深圳');
@@ -88,7 +83,7 @@ describe('accounts and contacts in the browser', () => {
       const row = page.locator('.ag-row', { hasText: '华为技术有限公司' }).first();
       await row.waitFor();
       await page.getByTestId('row-count').filter({ hasText: '共 1 个客户' }).waitFor();
-      await screenshot(page, 'accounts-list.zh-CN.png');
+      await saveScreenshot(page, 'accounts-list.zh-CN.png');
       await row.locator('[col-id="level"]').dblclick();
       await detail.waitFor();
 
@@ -105,7 +100,7 @@ describe('accounts and contacts in the browser', () => {
       const contactItem = page.getByTestId('contact-item').filter({ hasText: '张伟' });
       await contactItem.waitFor();
       expect(await contactItem.textContent()).toContain('138 1234 5678');
-      await screenshot(page, 'account-detail.zh-CN.png');
+      await saveScreenshot(page, 'account-detail.zh-CN.png');
 
       // Global search (Ctrl+K) finds the contact by name…
       await page.keyboard.press('Control+K');
@@ -121,7 +116,7 @@ describe('accounts and contacts in the browser', () => {
       await palette.fill('5678');
       const hit = page.getByTestId('palette-hit').first();
       await hit.filter({ hasText: '张伟' }).waitFor();
-      await screenshot(page, 'search.zh-CN.png');
+      await saveScreenshot(page, 'search.zh-CN.png');
       await palette.press('Enter');
       const contactDetail = page.getByTestId('contact-detail');
       await contactDetail.waitFor();
@@ -134,7 +129,7 @@ describe('accounts and contacts in the browser', () => {
       await form.getByTestId('form-save').click();
       await form.waitFor({ state: 'detached' });
       await page.getByTestId('detail-job-title').filter({ hasText: '采购总监' }).waitFor();
-      await screenshot(page, 'contact-detail.zh-CN.png');
+      await saveScreenshot(page, 'contact-detail.zh-CN.png');
 
       // Delete: back on the account, the contact is gone and a toast offers Undo.
       await page.getByTestId('delete-record').click();
@@ -154,12 +149,12 @@ describe('accounts and contacts in the browser', () => {
       expect(await page.getByTestId('account-contacts').textContent()).toContain('Contacts');
       expect(await page.getByTestId('section-basic').textContent()).toContain('Account name');
       expect(await page.getByTestId('detail-industry').textContent()).toBe('IT / Internet');
-      await screenshot(page, 'account-detail.en.png');
+      await saveScreenshot(page, 'account-detail.en.png');
 
       await page.getByTestId('nav-account').click();
       await page.locator('.ag-header-cell', { hasText: 'Account name' }).waitFor();
       await page.locator('.ag-row', { hasText: '华为技术有限公司' }).first().waitFor();
-      await screenshot(page, 'accounts-list.en.png');
+      await saveScreenshot(page, 'accounts-list.en.png');
 
       await page.reload();
       await page.locator('.ag-header-cell', { hasText: 'Account name' }).waitFor();
@@ -206,7 +201,7 @@ describe('the accounts list with demo data', () => {
       const total = Number((await count.textContent())?.replace(/\D/g, ''));
       expect(total).toBeGreaterThanOrEqual(200);
       await page.locator('.ag-row .badge').first().waitFor();
-      await screenshot(page, 'accounts-list.demo.zh-CN.png');
+      await saveScreenshot(page, 'accounts-list.demo.zh-CN.png');
 
       await page.getByTestId('quick-filter').fill('北京');
       await count.filter({ hasText: /筛选出 [\d,]+ 个客户/ }).waitFor();
@@ -224,7 +219,7 @@ describe('the accounts list with demo data', () => {
       await count.filter({ hasText: '筛选出 0 个客户' }).waitFor();
       await valuesFilter.getByText('A 高价值').click();
       await count.filter({ hasText: /筛选出 [1-9][\d,]* 个客户/ }).waitFor();
-      await screenshot(page, 'accounts-filter.demo.zh-CN.png');
+      await saveScreenshot(page, 'accounts-filter.demo.zh-CN.png');
       const levelA = Number((await count.textContent())?.replace(/\D/g, ''));
       expect(levelA).toBeGreaterThan(0);
       expect(levelA).toBeLessThan(total);
@@ -262,7 +257,7 @@ describe('the accounts list with demo data', () => {
       await page.getByTestId('nav-contact').click();
       await page.getByTestId('row-count').filter({ hasText: /共 [\d,]+ 位联系人/ }).waitFor();
       await page.locator('.ag-row [col-id="accountId"]', { hasText: /\S/ }).first().waitFor();
-      await screenshot(page, 'contacts-list.demo.zh-CN.png');
+      await saveScreenshot(page, 'contacts-list.demo.zh-CN.png');
     },
     TIMEOUT,
   );
@@ -295,7 +290,7 @@ describe('when the browser host goes away', () => {
       const banner = page.getByTestId('disconnected-banner');
       await banner.waitFor();
       expect(await banner.textContent()).toContain('reconnecting');
-      await screenshot(page, 'disconnected.en.png');
+      await saveScreenshot(page, 'disconnected.en.png');
 
       host = await startHost({ demo: false, locale: 'en', dataDir: host.dataDir, port });
       await banner.waitFor({ state: 'detached', timeout: 30_000 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
-import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost, saveScreenshot } from './host-process';
 
 /**
  * A record's history in Chromium: a rep signed in to a sync server edits an account twice and
@@ -11,11 +11,6 @@ import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningH
  * says that history needs a connection.
  */
 const TIMEOUT = 120_000;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await dismissToasts(page);
-  await page.screenshot({ path: screenshotPath(name) });
-}
 
 describe('record history in the browser', () => {
   let server: TestServer | undefined;
@@ -113,7 +108,7 @@ describe('record history in the browser', () => {
       expect(await history.getByTestId('history-offline').textContent()).toContain('需要连接服务器');
       expect(await page.getByTestId('detail-title').textContent()).toBe('杭州西湖数码科技有限公司');
       await history.scrollIntoViewIfNeeded();
-      await screenshot(page, 'record-history-offline.png');
+      await saveScreenshot(page, 'record-history-offline.png');
       expect(pageErrors).toEqual([]);
     },
     TIMEOUT,

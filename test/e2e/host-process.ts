@@ -88,3 +88,9 @@ export async function dismissToasts(page: Page): Promise<void> {
   const close = page.getByTestId('toast-close');
   while ((await close.count()) > 0) await close.first().click();
 }
+
+/** The page as the user sees it, toasts closed, saved under test-results/screenshots/<name>. */
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await dismissToasts(page);
+  await page.screenshot({ path: screenshotPath(name), ...options });
+}

@@ -9,7 +9,7 @@ import { CoreService } from '../../src-main/core/core.service';
 import { WsConnector } from '../../src-main/core/sync/ws-connector';
 import { DAY_MS } from '../../src-shared/sales/pipeline.util';
 import { MIGRATIONS_DIR } from '../support/core-fixture';
-import { launchChromium, screenshotPath, startHost, type RunningHost, dismissToasts } from './host-process';
+import { launchChromium, saveScreenshot, startHost, type RunningHost } from './host-process';
 
 /**
  * The kanban and the funnel in real Chromium through the browser host, on a replica seeded with the
@@ -62,11 +62,6 @@ function boardOverflow(page: Page): Promise<number> {
     const board = document.querySelector('[data-testid="pipeline-board"]');
     return board ? board.scrollWidth - board.clientWidth : -1;
   });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await dismissToasts(page);
-  await page.screenshot({ path: screenshotPath(name) });
 }
 
 describe('the pipeline kanban and the funnel in the browser', () => {
@@ -172,7 +167,7 @@ describe('the pipeline kanban and the funnel in the browser', () => {
       await dialog.waitFor();
       await dialog.getByTestId('lost-reason-confirm').click();
       expect(await dialog.getByTestId('lost-reason-error').textContent()).toBe('请填写输单原因');
-      await screenshot(page, 'pipeline-lost-reason.png');
+      await saveScreenshot(page, 'pipeline-lost-reason.png');
       await dialog.getByTestId('lost-reason-input').fill('客户选择了竞争对手的方案');
       await dialog.getByTestId('lost-reason-confirm').click();
       await dialog.waitFor({ state: 'detached' });
@@ -260,7 +255,7 @@ describe('the pipeline kanban and the funnel in the browser', () => {
       expect(await column('proposal').getByTestId('column-total').textContent()).toBe('US$125,000.00');
       // Nothing spills out of the window: the six columns fit side by side at this width.
       expect(await boardOverflow(page)).toBe(0);
-      await screenshot(page, 'pipeline-kanban.png');
+      await saveScreenshot(page, 'pipeline-kanban.png');
 
       // The funnel: the four open stages in order, won and lost beside it, the stalled deals listed.
       await page.getByTestId('nav-page-funnel').click();
@@ -279,7 +274,7 @@ describe('the pipeline kanban and the funnel in the browser', () => {
       const stalled = funnel.getByTestId('stalled-row');
       expect(await stalled.getByTestId('stalled-link').allTextContents()).toEqual(['华为园区网络改造', '华为年度维保续约', '比亚迪产线MES升级']);
       expect(await stalled.nth(0).getByTestId('stalled-over').textContent()).toBe('26 天');
-      await screenshot(page, 'funnel.png');
+      await saveScreenshot(page, 'funnel.png');
 
       // The period filter (next month) narrows the funnel; a stalled deal's link opens it.
       await funnel.getByTestId('funnel-close-from').fill(closeDay(1, 1));
@@ -299,12 +294,12 @@ describe('the pipeline kanban and the funnel in the browser', () => {
       await page.getByTestId('nav-page-funnel').click();
       await page.getByTestId('funnel-page').getByText('Stalled opportunities').waitFor();
       expect(await layers.locator('.funnel-info-name > span:first-child').allTextContents()).toEqual(['Prospecting', 'Qualification', 'Proposal', 'Negotiation']);
-      await screenshot(page, 'funnel.en.png');
+      await saveScreenshot(page, 'funnel.en.png');
       await page.getByTestId('nav-page-pipeline').click();
       await page.getByTestId('pipeline-board').waitFor();
       expect(await card('华为园区网络改造').getByTestId('card-overdue').textContent()).toBe('26 d overdue');
       expect(await boardOverflow(page)).toBe(0);
-      await screenshot(page, 'pipeline-kanban.en.png');
+      await saveScreenshot(page, 'pipeline-kanban.en.png');
       expect(pageErrors).toEqual([]);
     },
     TIMEOUT,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import type { Mutation } from '../../src-shared/sync/protocol.contract';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
-import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { launchChromium, saveScreenshot, startHost, type RunningHost } from './host-process';
 
 /**
  * The customer pool (公海) in Chromium: a rep signed in to a sync server finds a released account
@@ -11,11 +11,6 @@ import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningH
  * follow-up, releases it again and is then told the reclaim bar keeps them from claiming it back.
  */
 const TIMEOUT = 120_000;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await dismissToasts(page);
-  await page.screenshot({ path: screenshotPath(name) });
-}
 
 describe('customer pool in the browser', () => {
   let server: TestServer | undefined;
@@ -70,7 +65,7 @@ describe('customer pool in the browser', () => {
       const target = rows.filter({ hasText: '苏州明远精工机械有限公司' });
       await expect.poll(() => target.textContent()).toContain('原负责人 王芳');
       await expect.poll(() => target.textContent()).toContain('主动退回');
-      await screenshot(page, 'pool-page.png');
+      await saveScreenshot(page, 'pool-page.png');
 
       // 领取: the row leaves the pool and the account is the rep's, on the device at once.
       await target.getByTestId('pool-row-claim').click();
@@ -83,7 +78,7 @@ describe('customer pool in the browser', () => {
       await page.getByTestId('sync-pending').waitFor({ state: 'detached', timeout: 20_000 });
       const stored = await server!.server.store.get<{ fields: string }>("SELECT fields FROM records WHERE entity = 'account' AND id = 'acc-pool-1'");
       expect(JSON.parse(stored!.fields)).toMatchObject({ poolState: 'owned', ownerId: server!.users.lijun!.id });
-      await screenshot(page, 'account-pool-card.png');
+      await saveScreenshot(page, 'account-pool-card.png');
 
       // Released again: in the pool, and the reclaim bar names the day it lifts.
       await card.getByTestId('pool-release').click();
@@ -91,7 +86,7 @@ describe('customer pool in the browser', () => {
       await card.locator('.badge-poolState-pool').waitFor();
       await expect.poll(() => card.getByTestId('pool-claim-issue').textContent()).toMatch(/你刚退回这个客户，.* 之后才能重新领取/);
       expect(await card.getByTestId('pool-claim').isDisabled()).toBe(true);
-      await screenshot(page, 'account-in-pool.png');
+      await saveScreenshot(page, 'account-in-pool.png');
       expect(pageErrors).toEqual([]);
     },
     TIMEOUT,
