@@ -12,7 +12,7 @@ import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord, useRecordList } from '../state/use-record';
-import { BackLink, DetailActions, DetailFrame } from './detail-common';
+import { BackLink, DetailActions, DetailFrame, DetailTabs } from './detail-common';
 import { relatedLists } from './detail-config';
 
 const POOL_FIELDS = ['poolState', 'previousOwnerId', 'pooledAt', 'poolReason', 'ownedSince'];
@@ -84,11 +84,24 @@ function AccountDetail({ account, onReassigned }: { account: RecordData; onReass
       </header>
       <div className="detail-body">
         <div className="detail-main">
-          {/* The pool card beside the owner shows the pool state and its dates. */}
-          <RecordSections entity="account" record={account} omit={POOL_FIELDS} />
-          <ActivityTimeline parentEntity="account" parent={account} />
-          <RecordAudit record={account} />
-          <RecordHistory entity="account" record={account} />
+          <DetailTabs
+            entity="account"
+            tabs={[
+              {
+                id: 'details',
+                label: t('detail.tab.details'),
+                // The pool card beside the owner shows the pool state and its dates.
+                render: () => (
+                  <>
+                    <RecordSections entity="account" record={account} omit={POOL_FIELDS} />
+                    <RecordAudit record={account} />
+                  </>
+                ),
+              },
+              { id: 'activities', label: t('timeline.title'), render: () => <ActivityTimeline parentEntity="account" parent={account} /> },
+              { id: 'history', label: t('history.title'), render: () => <RecordHistory entity="account" record={account} /> },
+            ]}
+          />
         </div>
         <aside className="detail-side">
           <OwnerCard record={account} onReassigned={onReassigned} />

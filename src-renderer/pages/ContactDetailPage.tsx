@@ -8,7 +8,7 @@ import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord } from '../state/use-record';
-import { BackLink, DetailActions, DetailFrame } from './detail-common';
+import { BackLink, DetailActions, DetailFrame, DetailTabs } from './detail-common';
 
 /** 联系人 page: name, job title and account in the header, fields by section, the account beside. */
 export function ContactDetailPage({ id }: { id: string }) {
@@ -56,10 +56,23 @@ function ContactDetail({ contact }: { contact: RecordData }) {
       </header>
       <div className="detail-body">
         <div className="detail-main">
-          <RecordSections entity="contact" record={contact} />
-          <ActivityTimeline parentEntity="contact" parent={contact} />
-          {accountId ? <ContactAudit contact={contact} accountId={accountId} /> : <RecordAudit record={contact} />}
-          <RecordHistory entity="contact" record={contact} />
+          <DetailTabs
+            entity="contact"
+            tabs={[
+              {
+                id: 'details',
+                label: t('detail.tab.details'),
+                render: () => (
+                  <>
+                    <RecordSections entity="contact" record={contact} />
+                    {accountId ? <ContactAudit contact={contact} accountId={accountId} /> : <RecordAudit record={contact} />}
+                  </>
+                ),
+              },
+              { id: 'activities', label: t('timeline.title'), render: () => <ActivityTimeline parentEntity="contact" parent={contact} /> },
+              { id: 'history', label: t('history.title'), render: () => <RecordHistory entity="contact" record={contact} /> },
+            ]}
+          />
         </div>
         <aside className="detail-side">{accountId && <ContactAccountCard accountId={accountId} />}</aside>
       </div>

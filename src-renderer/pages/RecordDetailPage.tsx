@@ -14,7 +14,7 @@ import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord, useRecordList } from '../state/use-record';
-import { BackLink, DetailActions, DetailFrame } from './detail-common';
+import { BackLink, DetailActions, DetailFrame, DetailTabs } from './detail-common';
 import { LeadConversion } from './LeadConversion';
 import { hasOwner, headerSpec, omitFromSections, owningParent, relatedLists } from './detail-config';
 import { planStatus, receivedByPlan } from '../../src-shared/sales/payment-plan.util';
@@ -105,10 +105,25 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
       )}
       <div className="detail-body">
         <div className="detail-main">
-          <RecordSections entity={entity} record={record} omit={omitFromSections[entity]} />
-          {(entity === 'lead' || entity === 'opportunity') && <ActivityTimeline parentEntity={entity} parent={record} />}
-          <RecordAudit record={record} ownerId={parentRecord ? parentRecord.ownerId : record.ownerId} />
-          <RecordHistory entity={entity} record={record} />
+          <DetailTabs
+            entity={entity}
+            tabs={[
+              {
+                id: 'details',
+                label: t('detail.tab.details'),
+                render: () => (
+                  <>
+                    <RecordSections entity={entity} record={record} omit={omitFromSections[entity]} />
+                    <RecordAudit record={record} ownerId={parentRecord ? parentRecord.ownerId : record.ownerId} />
+                  </>
+                ),
+              },
+              ...(entity === 'lead' || entity === 'opportunity'
+                ? [{ id: 'activities' as const, label: t('timeline.title'), render: () => <ActivityTimeline parentEntity={entity} parent={record} /> }]
+                : []),
+              { id: 'history', label: t('history.title'), render: () => <RecordHistory entity={entity} record={record} /> },
+            ]}
+          />
         </div>
         <aside className="detail-side">
           {hasOwner(entity) && (parent ? parentRecord && <OwnerCard record={parentRecord} entity={parent.entity} followsParent /> : <OwnerCard record={record} entity={entity} />)}

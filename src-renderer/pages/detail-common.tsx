@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { EntityName } from '../../src-shared/entities/index';
 import { Icon } from '../components/icons';
 import { useT } from '../i18n/use-t';
@@ -54,5 +54,53 @@ export function DetailActions({ onEdit, onDelete }: { onEdit: () => void; onDele
         {t('common.delete')}
       </button>
     </div>
+  );
+}
+
+export interface DetailTab {
+  id: 'details' | 'activities' | 'history';
+  label: string;
+  render(): ReactNode;
+}
+
+/** The tab each kind of record page last showed: a rep who reads timelines keeps seeing them. */
+const lastTab = new Map<EntityName, DetailTab['id']>();
+
+/**
+ * The main column of a record page as tabs (详情 / 跟进记录 / 变更历史), so the timeline and the
+ * history do not sit below every field section; only the chosen tab is drawn (history asks the
+ * server when it is opened).
+ */
+export function DetailTabs({ entity, tabs }: { entity: EntityName; tabs: DetailTab[] }) {
+  const [active, setActive] = useState<DetailTab['id']>(() => {
+    const remembered = lastTab.get(entity);
+    return tabs.some((tab) => tab.id === remembered) ? remembered! : 'details';
+  });
+  const choose = (id: DetailTab['id']) => {
+    lastTab.set(entity, id);
+    setActive(id);
+  };
+  const current = tabs.find((tab) => tab.id === active) ?? tabs[0];
+  return (
+    <>
+      <div className="detail-tabs" role="tablist">
+        {tabs.map((tab) => (
+          <button
+            key={tab.id}
+            type="button"
+            role="tab"
+            aria-selected={tab.id === current?.id}
+            className={`detail-tab${tab.id === current?.id ? ' is-active' : ''}`}
+            onClick={() => choose(tab.id)}
+            data-testid={`tab-${tab.id}`}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" className="detail-tabpanel">
+        {current?.render()}
+      </div>
+    </>
   );
 }

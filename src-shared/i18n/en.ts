@@ -524,6 +524,7 @@ export const en: Record<MessageKey, string> = {
   'nav.group.setup': 'Setup',
 
   'section.basic': 'Basics',
+  'detail.tab.details': 'Details',
   'section.contact': 'Contact details',
   'section.address': 'Address',
   'section.followUp': 'Follow-up',

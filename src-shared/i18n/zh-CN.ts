@@ -523,6 +523,7 @@ export const zhCN = {
   'nav.group.setup': '设置',
 
   'section.basic': '基本信息',
+  'detail.tab.details': '详情',
   'section.contact': '联系方式',
   'section.address': '地址',
   'section.followUp': '跟进',

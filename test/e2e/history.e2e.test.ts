@@ -51,6 +51,7 @@ describe('record history in the browser', () => {
       await page.getByTestId('nav-account').click();
       await page.locator('.ag-row', { hasText: '杭州西湖数码科技有限公司' }).first().locator('[col-id="city"]').dblclick();
       await page.getByTestId('account-detail').waitFor();
+      await page.getByTestId('tab-history').click();
       const history = page.getByTestId('record-history');
       const entries = history.getByTestId('history-entry');
       // The create is there from the start.

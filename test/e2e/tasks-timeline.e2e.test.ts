@@ -185,6 +185,8 @@ describe('my tasks, reminders and the activity timeline in the browser', () => {
       await page.getByTestId('account-detail').waitFor();
       const accountId = decodeURIComponent(new URL(page.url()).hash.split('/')[2] ?? '');
       expect(accountId).not.toBe('');
+      // The record page opens on its details; the timeline is the 跟进记录 tab.
+      await page.getByTestId('tab-activities').click();
       const timeline = page.getByTestId('activity-timeline');
       await timeline.getByTestId('timeline-empty').waitFor();
       expect(await timeline.textContent()).toContain('还没有跟进记录');
