@@ -1,25 +1,12 @@
+import { discountPercent } from '../../src-shared/sales/quote-print.util';
 import type { LineItem } from '../../src-shared/entities/index';
 import { lineAmount, linesTotals } from '../../src-shared/sales/lines.util';
-import { formatMoney } from '../format/field-format';
+import { formatMoney, formatQuantity } from '../format/field-format';
 import { LinesFooter } from '../forms/LinesEditor';
 import { useT } from '../i18n/use-t';
 import { useApp } from '../state/app.store';
 
-const qtyFormats = new Map<string, Intl.NumberFormat>();
 
-function formatQty(qty: number, locale: string): string {
-  let format = qtyFormats.get(locale);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
-    qtyFormats.set(locale, format);
-  }
-  return format.format(qty);
-}
-
-/** A discount in basis points as the percentage off: 1,000 → "10%", 1,250 → "12.5%". */
-function formatDiscount(bp: number): string {
-  return `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
-}
 
 /**
  * The line items of a quote, order or opportunity as read on its page: product (with its code),
@@ -59,10 +46,10 @@ export function LinesTable({ lines, currency }: { lines: readonly LineItem[]; cu
                 )}
                 {line.code && <span className="lines-code">{line.code}</span>}
               </td>
-              <td className="lines-col-qty">{formatQty(line.qty, t.locale)}</td>
+              <td className="lines-col-qty">{formatQuantity(line.qty, t.locale)}</td>
               <td className="lines-col-unit">{line.unit ?? ''}</td>
               <td className="lines-col-price">{money(line.unitPrice)}</td>
-              <td className="lines-col-discount">{line.discountBp > 0 ? formatDiscount(line.discountBp) : <span className="value-empty">—</span>}</td>
+              <td className="lines-col-discount">{line.discountBp > 0 ? `${discountPercent(line.discountBp)}%` : <span className="value-empty">—</span>}</td>
               <td className="lines-col-amount">{money(lineAmount(line))}</td>
             </tr>
           ))}

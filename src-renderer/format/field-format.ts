@@ -110,3 +110,15 @@ export function formatFieldValue(
 }
 
 export { formatPhoneForReading } from '../../src-shared/phone.util';
+
+const quantityFormats = new Map<string, Intl.NumberFormat>();
+
+/** A line's quantity: up to three decimals, grouped the locale's way (1,250.5). */
+export function formatQuantity(qty: number, locale: string): string {
+  let format = quantityFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
+    quantityFormats.set(locale, format);
+  }
+  return format.format(qty);
+}

@@ -3,7 +3,7 @@ import type { LineItem } from '../../src-shared/entities/index';
 import { isProvisionalNumber } from '../../src-shared/entities/numbering.util';
 import { amountInChineseCapitals } from '../../src-shared/sales/amount-words.util';
 import { addressLine, discountPercent, formatMinorUnits, isLetterheadEmpty, moneyText, printTable, type Letterhead } from '../../src-shared/sales/quote-print.util';
-import { formatDate, formatPhoneForReading } from '../format/field-format';
+import { formatDate, formatPhoneForReading, formatQuantity } from '../format/field-format';
 import { useT, type Translator } from '../i18n/use-t';
 
 /** Everything the printed quote shows besides the quote itself, loaded by the page. */
@@ -19,15 +19,6 @@ export interface QuoteDocumentData {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
-const qtyFormats = new Map<string, Intl.NumberFormat>();
-function formatQty(qty: number, locale: string): string {
-  let format = qtyFormats.get(locale);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
-    qtyFormats.set(locale, format);
-  }
-  return format.format(qty);
-}
 
 /** The calendar day of a moment in the user's time zone, as the app writes days (YYYY-MM-DD). */
 function localDay(ms: number): string {
@@ -161,7 +152,7 @@ export function QuoteDocument({ data }: { data: QuoteDocumentData }) {
               <td>{row.name}</td>
               <td>{row.spec}</td>
               <td className="qp-center">{row.unit}</td>
-              <td className="qp-num">{formatQty(row.qty, t.locale)}</td>
+              <td className="qp-num">{formatQuantity(row.qty, t.locale)}</td>
               <td className="qp-num">{formatMinorUnits(row.unitPrice)}</td>
               <td className="qp-num">{row.discountBp > 0 ? t('quotePrint.discountOff', { pct: discountPercent(row.discountBp) }) : ''}</td>
               <td className="qp-num">{formatMinorUnits(row.amount)}</td>

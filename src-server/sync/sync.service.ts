@@ -206,9 +206,9 @@ export class SyncService {
   /**
    * The customer pool's transitions on an account update (src-shared/sales/pool.rules.ts), decided
    * here whatever the client computed: release (owner or a manager puts it in the pool), claim
-   * (领取, checked against the reclaim bar and the owner cap), and a claim that lost the race to
-   * someone else's (撞单), refused so the second claimer's inbox says why. Pool fields sent
-   * otherwise are dropped. Returns the values to store after the field merge.
+   * (领取, checked against the reclaim bar and the owner cap); a claim that lost the race to someone
+   * else's was refused before this (refuseTakenClaim). Pool fields sent otherwise are dropped.
+   * Returns the values to store after the field merge.
    */
   private async poolUpdate(q: SqlRunner, session: Session, existing: StoredRecord, values: Record<string, unknown>, base: Record<string, unknown>, now: number): Promise<Record<string, unknown>> {
     const was = existing.fields.poolState;
@@ -232,13 +232,9 @@ export class SyncService {
       return claimedValues(claimer, now);
     }
     if (wants === 'owned' && was !== 'pool' && base.poolState === 'pool') {
-      // The same user's claim from another device: it is theirs already.
-      if (existing.fields.ownerId === session.user.id) {
-        delete values.ownerId;
-        return {};
-      }
-      const by = await this.userName(q, typeof existing.fields.ownerId === 'string' ? existing.fields.ownerId : null);
-      throw new Rejection('CLAIM_TAKEN', `${by || 'someone else'} claimed this account first`, [{ field: 'ownerId', key: 'pool.claimTaken' }]);
+      // The same user's claim from another device (anyone else's was refused by refuseTakenClaim): it is theirs already.
+      delete values.ownerId;
+      return {};
     }
     if (was === 'pool' && 'ownerId' in values && values.ownerId !== existing.fields.ownerId) {
       throw new Rejection('VALIDATION', 'an account in the pool changes hands by being claimed', [{ field: 'ownerId', key: 'pool.claimInstead' }]);
@@ -246,6 +242,16 @@ export class SyncService {
     // A manager handing an owned account to someone else restarts its pool clock.
     if ('ownerId' in values && values.ownerId !== existing.fields.ownerId) return { ownedSince: now };
     return {};
+  }
+
+  /**
+   * A claim of a pool account (the user saw it in the pool) that someone else claimed first (撞单):
+   * refused with CLAIM_TAKEN naming the winner. The same user's claim from a second device passes.
+   */
+  private async refuseTakenClaim(q: SqlRunner, session: Session, existing: StoredRecord, changes: Record<string, unknown>, base: Record<string, unknown>): Promise<void> {
+    if (changes.poolState !== 'owned' || base.poolState !== 'pool' || existing.fields.poolState === 'pool' || existing.fields.ownerId === session.user.id) return;
+    const by = await this.userName(q, typeof existing.fields.ownerId === 'string' ? existing.fields.ownerId : null);
+    throw new Rejection('CLAIM_TAKEN', `${by || 'someone else'} claimed this account first`, [{ field: 'ownerId', key: 'pool.claimTaken' }]);
   }
 
   /**
@@ -343,10 +349,8 @@ export class SyncService {
       }
       case 'update': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
-        // A claim of a pool account someone else claimed first: say so, rather than "not visible".
-        if (entity === 'account' && m.changes.poolState === 'owned' && m.base.poolState === 'pool' && existing.fields.poolState !== 'pool' && existing.fields.ownerId !== session.user.id) {
-          await this.poolUpdate(q, session, existing, { ...m.changes }, m.base, now);
-        }
+        // Checked before the scope: the claimer no longer sees the account, and should hear why.
+        if (entity === 'account') await this.refuseTakenClaim(q, session, existing, m.changes, m.base);
         if (!inScope(session.scope, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
         if (existing.deletedAt !== null) {
           return {

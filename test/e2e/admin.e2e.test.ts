@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { CLIENT_SCHEMA_VERSION, PROTOCOL_VERSION } from '../../src-shared/sync/protocol.contract';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
 import { VERSION_HEADERS, login, postJson, request, type Device } from '../support/server-client';
-import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost } from './host-process';
+import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost, openOnline } from './host-process';
 
 /**
  * The admin screens in Chromium: an administrator signed in to a sync server finds the 管理 group,
@@ -50,10 +50,7 @@ describe('admin screens in the browser', () => {
     async () => {
       const host = await startHost({ demo: false, locale: 'zh-CN', server: server!.url, login: { username: 'boss', password: 'password-1' } });
       hosts.push(host);
-      const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(host.url);
-      await page.locator('[data-testid="sync-status"][data-state="online"]').waitFor({ timeout: 30_000 });
+      const page = await openOnline(browser!, host.url, pageErrors, { width: 1280, height: 800 });
       const group = page.getByTestId('nav-group-admin');
       await group.waitFor();
       expect(await group.textContent()).toContain('管理');
@@ -120,10 +117,7 @@ describe('admin screens in the browser', () => {
     async () => {
       const host = await startHost({ demo: false, locale: 'zh-CN', server: server!.url, login: { username: 'lijun', password: 'password-1' } });
       hosts.push(host);
-      const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(host.url);
-      await page.locator('[data-testid="sync-status"][data-state="online"]').waitFor({ timeout: 30_000 });
+      const page = await openOnline(browser!, host.url, pageErrors, { width: 1280, height: 800 });
       await page.getByTestId('nav-account').waitFor();
       expect(await page.getByTestId('nav-group-admin').count()).toBe(0);
       await page.goto(`${host.url.split('#')[0]}#/admin/users`);

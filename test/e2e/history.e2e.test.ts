@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
-import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost, saveScreenshot } from './host-process';
+import { dismissToasts, launchChromium, screenshotPath, startHost, type RunningHost, saveScreenshot, openOnline } from './host-process';
 
 /**
  * A record's history in Chromium: a rep signed in to a sync server edits an account twice and
@@ -44,10 +44,7 @@ describe('record history in the browser', () => {
   it(
     'shows both edits of an account with old and new values, and explains that history needs the server when it is gone',
     async () => {
-      const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(host!.url);
-      await page.locator('[data-testid="sync-status"][data-state="online"]').waitFor({ timeout: 30_000 });
+      const page = await openOnline(browser!, host!.url, pageErrors, { width: 1280, height: 900 });
       await page.getByTestId('nav-account').click();
       await page.locator('.ag-row', { hasText: '杭州西湖数码科技有限公司' }).first().locator('[col-id="city"]').dblclick();
       await page.getByTestId('account-detail').waitFor();

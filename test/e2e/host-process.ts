@@ -94,3 +94,15 @@ export async function saveScreenshot(page: Page, name: string, options: { fullPa
   await dismissToasts(page);
   await page.screenshot({ path: screenshotPath(name), ...options });
 }
+
+/**
+ * A new page on a host that signs itself in to a sync server, once its sync status reads online;
+ * errors thrown in the page are collected in `pageErrors`.
+ */
+export async function openOnline(browser: Browser, url: string, pageErrors: string[], viewport = { width: 1280, height: 860 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(url);
+  await page.locator('[data-testid="sync-status"][data-state="online"]').waitFor({ timeout: 30_000 });
+  return page;
+}

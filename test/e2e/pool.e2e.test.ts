@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import type { Mutation } from '../../src-shared/sync/protocol.contract';
 import { startTestServer, type TestServer } from '../support/sync-fixture';
-import { launchChromium, saveScreenshot, startHost, type RunningHost } from './host-process';
+import { launchChromium, saveScreenshot, startHost, type RunningHost, openOnline } from './host-process';
 
 /**
  * The customer pool (公海) in Chromium: a rep signed in to a sync server finds a released account
@@ -51,10 +51,7 @@ describe('customer pool in the browser', () => {
   it(
     'claims a pool account, sees when it would return, releases it and may not claim it back yet',
     async () => {
-      const page = await browser!.newPage({ viewport: { width: 1280, height: 860 } });
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(host!.url);
-      await page.locator('[data-testid="sync-status"][data-state="online"]').waitFor({ timeout: 30_000 });
+      const page = await openOnline(browser!, host!.url, pageErrors, { width: 1280, height: 860 });
       await page.getByTestId('nav-page-pool').click();
       const rows = page.getByTestId('pool-row');
       await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
