@@ -56,6 +56,16 @@ function withoutFields(values: Record<string, unknown>, drop: Set<string>): Reco
   return Object.fromEntries(Object.entries(values).filter(([k]) => !drop.has(k)));
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a value (or any string inside it: tags, line items) holds half a UTF-16 surrogate pair. */
+function hasBrokenText(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasBrokenText);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasBrokenText);
+  return false;
+}
+
 /** A mutation the server refuses: stored as its answer, shown in the user's inbox. */
 class Rejection extends Error {
   constructor(
@@ -291,6 +301,9 @@ export class SyncService {
     // rather than fail the whole push.
     const refs = [m.recordId, m.changes.ownerId, ...Object.values(m.changes).filter((v): v is string => typeof v === 'string' && v.length <= 64)];
     if (refs.some((v) => typeof v === 'string' && v.includes('\u0000'))) throw new Rejection('VALIDATION', 'ids and references may not contain NUL characters');
+    // Text is stored as JSON, which PostgreSQL refuses to read back with half a surrogate pair in it.
+    const broken = Object.entries(m.changes).find(([, v]) => hasBrokenText(v));
+    if (broken || hasBrokenText(m.recordId)) throw new Rejection('VALIDATION', `${broken?.[0] ?? 'id'} holds malformed text (an unpaired surrogate)`, [{ field: broken?.[0] ?? 'id', key: 'validation.format' }]);
     const existing = await loadRecord(q, entity, m.recordId);
     const now = this.now();
     const userId = session.user.id;
