@@ -1,17 +1,23 @@
 import { uuidv7 } from 'uuidv7';
-import type { SqlStore } from '../store/sql-store';
+import type { SqlRunner, SqlStore } from '../store/sql-store';
 import { AuthAuditRepository, type AuthOutcome } from './auth-audit.repository';
+import { builtinRoleCodes, isBuiltinRole, type BuiltinRole } from '../../src-shared/permissions/access';
+import { bumpOrgVersion, parseRoles } from './org.store';
 import { hashPassword, hashToken, newDeviceToken, verifyPassword } from './password.util';
 
-export const roles = ['admin', 'sales_manager', 'sales_rep', 'service_agent', 'service_manager', 'marketing'] as const;
-export type Role = (typeof roles)[number];
-export const isRole = (v: string): v is Role => (roles as readonly string[]).includes(v);
+/** The built-in roles; an admin may add others (src-shared/permissions/access.ts). */
+export const roles = builtinRoleCodes;
+export type Role = BuiltinRole;
 
 export interface User {
   id: string;
   username: string;
   name: string;
-  role: Role;
+  /** The first of `roles`, shown where one role is named. */
+  role: string;
+  /** Role codes; the user's access is their union. */
+  roles: string[];
+  /** The id of the user's department; null: the company as a whole (the top of the tree). */
   department: string | null;
   managerId: string | null;
   disabledAt: number | null;
@@ -66,6 +72,7 @@ interface UserRow {
   username: string;
   name: string;
   role: string;
+  roles: string | null;
   department: string | null;
   manager_id: string | null;
   disabled_at: number | null;
@@ -76,7 +83,8 @@ const toUser = (r: UserRow): User => ({
   id: r.id,
   username: r.username,
   name: r.name,
-  role: isRole(r.role) ? r.role : 'sales_rep',
+  role: parseRoles(r.roles, r.role)[0]!,
+  roles: parseRoles(r.roles, r.role),
   department: r.department,
   managerId: r.manager_id,
   disabledAt: r.disabled_at === null ? null : Number(r.disabled_at),
@@ -127,7 +135,10 @@ export class UserRepository {
     const username = input.username.trim();
     if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(username)) throw new AuthError('INVALID', `invalid username "${input.username}": use 1-64 letters, digits, _ . @ -`);
     if (input.password.length < 8) throw new AuthError('INVALID', 'the password must have at least 8 characters');
-    if (!isRole(input.role)) throw new AuthError('INVALID', `unknown role "${input.role}"; roles: admin, sales_manager, sales_rep, service_agent, service_manager, marketing`);
+    const roleCodes = input.role.split(',').map((r) => r.trim()).filter((r) => r !== '');
+    const known = new Set<string>([...builtinRoleCodes, ...(await this.store.all<{ code: string }>('SELECT code FROM roles')).map((r) => r.code)]);
+    const unknown = roleCodes.find((r) => !known.has(r));
+    if (roleCodes.length === 0 || unknown !== undefined) throw new AuthError('INVALID', `unknown role "${unknown ?? input.role}"; roles: ${[...known].join(', ')}`);
     let managerId: string | null = null;
     if (input.manager) {
       const manager = await this.byUsername(input.manager);
@@ -136,11 +147,48 @@ export class UserRepository {
     }
     if (await this.byUsername(username)) throw new AuthError('INVALID', `user "${username}" already exists`);
     const id = uuidv7();
-    await this.store.run(
-      'INSERT INTO users (id, username, name, password_hash, role, department, manager_id, disabled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)',
-      [id, username, input.name?.trim() || username, await hashPassword(input.password), input.role, input.department ?? null, managerId, this.now()],
-    );
+    const passwordHash = await hashPassword(input.password);
+    await this.store.tx(async (q) => {
+      const department = input.department ? await this.departmentId(q, input.department) : null;
+      await q.run('INSERT INTO users (id, username, name, password_hash, role, roles, department, manager_id, disabled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)', [
+        id,
+        username,
+        input.name?.trim() || username,
+        passwordHash,
+        roleCodes[0]!,
+        roleCodes.length > 1 ? JSON.stringify(roleCodes) : null,
+        department,
+        managerId,
+        this.now(),
+      ]);
+      await bumpOrgVersion(q);
+    });
     return (await this.byId(id)) as User;
+  }
+
+  /**
+   * A department named by its id, or by its name (or a path of names, `销售部/华东区`), created
+   * under its parent when no department of that name is there: what `user add --department` takes.
+   */
+  private async departmentId(q: SqlRunner, nameOrId: string): Promise<string> {
+    const byId = await q.get<{ id: string }>('SELECT id FROM departments WHERE id = ?', [nameOrId]);
+    if (byId) return byId.id;
+    let parent: string | null = null;
+    for (const name of nameOrId.split('/').map((n) => n.trim()).filter((n) => n !== '')) {
+      const found: { id: string } | undefined = await q.get<{ id: string }>(
+        parent === null ? 'SELECT id FROM departments WHERE name = ? AND parent_id IS NULL' : 'SELECT id FROM departments WHERE name = ? AND parent_id = ?',
+        parent === null ? [name] : [name, parent],
+      );
+      if (found) {
+        parent = found.id;
+        continue;
+      }
+      const id = uuidv7();
+      await q.run('INSERT INTO departments (id, name, parent_id, created_at) VALUES (?, ?, ?, ?)', [id, name, parent, this.now()]);
+      parent = id;
+    }
+    if (parent === null) throw new AuthError('INVALID', `invalid department "${nameOrId}"`);
+    return parent;
   }
 
   async byUsername(username: string): Promise<User | undefined> {
@@ -154,8 +202,18 @@ export class UserRepository {
   }
 
   /** What every signed-in user may know of the others: names and roles, for owners and pickers. */
-  async directory(): Promise<{ id: string; name: string; username: string; role: string; department: string | null; active: boolean }[]> {
-    return (await this.list()).map((u) => ({ id: u.id, name: u.name, username: u.username, role: u.role, department: u.department, active: u.disabledAt === null }));
+  async directory(): Promise<{ id: string; name: string; username: string; role: string; department: string | null; departmentId: string | null; managerId: string | null; active: boolean }[]> {
+    const names = new Map((await this.store.all<{ id: string; name: string }>('SELECT id, name FROM departments')).map((d) => [d.id, d.name]));
+    return (await this.list()).map((u) => ({
+      id: u.id,
+      name: u.name,
+      username: u.username,
+      role: u.role,
+      department: u.department === null ? null : (names.get(u.department) ?? null),
+      departmentId: u.department,
+      managerId: u.managerId,
+      active: u.disabledAt === null,
+    }));
   }
 
   async list(): Promise<ListedUser[]> {

@@ -21,7 +21,9 @@ import {
 import { AuthError, type UserRepository } from '../auth/user.repository';
 import { SignInService } from '../auth/sign-in.service';
 import { AdminService } from '../auth/admin.service';
-import { sessionFor, type CommitNote, type Session, type SyncService } from '../sync/sync.service';
+import { type CommitNote, type Session, type SyncService } from '../sync/sync.service';
+import { ORG_CHANGED } from '../auth/org.store';
+import { entityNames } from '../../src-shared/entities/index';
 import type { SqlStore } from '../store/sql-store';
 import { HistoryService } from '../sync/history.service';
 import { ProtocolError, checkVersions, statusOf } from './protocol-error';
@@ -171,7 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!token) throw new ProtocolError('AUTH_FAILED', 'missing device token (Authorization: Bearer …)');
     try {
       const { user, deviceId } = await users.authenticate(token, { address: request.ip });
-      return sessionFor(user, deviceId, schema);
+      return await sync.session(user, deviceId, schema);
     } catch (error) {
       if (error instanceof AuthError) throw authError(error);
       throw error;
@@ -187,7 +189,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refuseNul('deviceName', body.deviceName);
     const { user, deviceId, token } = await signIn.signIn(body, { address: request.ip });
     request.log.info({ user: user.username, deviceId }, 'device registered');
-    return { token, deviceId, user: { id: user.id, name: user.name, username: user.username, role: user.role }, cursor: await sync.head() };
+    const session = await sync.session(user, deviceId, body.schema);
+    return { token, deviceId, user: { id: user.id, name: user.name, username: user.username, role: user.role }, cursor: await sync.head(), access: session.access.access };
   });
 
   app.post('/v1/logout', async (request) => {
@@ -281,6 +284,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const session = await authenticate(request);
     const q = parse(snapshotQuery, request.query);
     refuseNul('after', q.after);
+    // A first sync begins: the replica is being filled under the user's access as it is now.
+    if (q.entity === entityNames[0] && q.after === '') await sync.startFirstSync(session);
     const json = await sync.snapshotJson(session, q.entity, q.after, q.limit);
     // Snapshots are large and repetitive: gzip at a fast level (the first sync is CPU-bound).
     if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
@@ -303,7 +308,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     const poke = JSON.stringify({ type: 'poke', cursor: note.cn } satisfies ServerMessage);
     for (const [socket, session] of sockets) {
-      if (session.scope.all || note.keys.some((k) => session.scope.keys.includes(k))) socket.send(poke);
+      const view = Object.values(session.access.view);
+      if (note.keys.includes(ORG_CHANGED) || view.some((s) => s.all || note.keys.some((k) => s.keys.includes(k)))) socket.send(poke);
     }
   });
 
@@ -345,6 +351,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }, HELLO_TIMEOUT_MS);
       socket.once('close', () => clearTimeout(helloTimer));
       let token = '';
+      let helloSchema = 0;
       let queue = Promise.resolve();
       const send = (msg: ServerMessage) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
@@ -378,7 +385,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
               const hello = parse(helloMessage, raw);
               try {
                 const auth = await users.authenticate(hello.token, { address: request.ip });
-                session = sessionFor(auth.user, auth.deviceId, schema);
+                session = await sync.session(auth.user, auth.deviceId, schema);
+                helloSchema = schema;
               } catch (error) {
                 if (error instanceof AuthError) throw authError(error);
                 throw error;
@@ -386,14 +394,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
               token = hello.token;
               sockets.set(socket, session);
               void users.touchDevice(session.deviceId);
-              send({ type: 'welcome', serverTime: Date.now(), userId: session.user.id, deviceId: session.deviceId, cursor: await sync.head() });
+              send({ type: 'welcome', serverTime: Date.now(), userId: session.user.id, deviceId: session.deviceId, cursor: await sync.head(), access: session.access.access });
               return;
             }
             const msg = parse(sessionMessage, raw);
             if (!session) throw new ProtocolError('AUTH_FAILED', 'say hello first');
             // A device revoked (or a user disabled) while connected is refused at its next message.
             try {
-              await users.authenticate(token, { address: request.ip });
+              const auth = await users.authenticate(token, { address: request.ip });
+              // Roles, department or manager may have changed since the hello: this message is answered under the access of now.
+              session = await sync.session(auth.user, auth.deviceId, helloSchema);
+              sockets.set(socket, session);
             } catch (error) {
               if (error instanceof AuthError) throw authError(error);
               throw error;

@@ -8,12 +8,13 @@ import { loadPoolRules } from '../sales/pool.store';
 import type { SqlStore } from '../store/sql-store';
 import { nextSequence } from '../sync/record.store';
 import { RULES_USER_ID, sessionFor, type SyncService } from '../sync/sync.service';
+import { fullAccess } from '../auth/org.store';
 
 const DAY = 86_400_000;
 /** The device the rules' changes are logged from. */
 export const RULES_DEVICE = 'server-rules';
 
-const rulesUser: User = { id: RULES_USER_ID, username: 'system', name: '系统', role: 'admin', department: null, managerId: null, disabledAt: null };
+const rulesUser: User = { id: RULES_USER_ID, username: 'system', name: '系统', role: 'admin', roles: ['admin'], department: null, managerId: null, disabledAt: null };
 
 export interface RulesOutcome {
   /** Accounts returned to the pool for want of follow-up. */
@@ -133,7 +134,7 @@ export class RulesJob {
 
     if (mutations.length === 0) return outcome;
     const { deviceId } = { deviceId: RULES_DEVICE };
-    const session = sessionFor(rulesUser, deviceId);
+    const session = sessionFor(rulesUser, deviceId, undefined, fullAccess());
     for (let i = 0; i < mutations.length; i += MAX_PUSH_MUTATIONS) {
       const chunk = mutations.slice(i, i + MAX_PUSH_MUTATIONS);
       for (const m of chunk) m.seq = await this.store.tx((q) => nextSequence(q, 'rules.seq'));

@@ -4,7 +4,7 @@ import type { SqlStore } from '../store/sql-store';
 import { auditPage } from './audit.store';
 import { loadRecord } from './record.store';
 import type { Session } from './sync.service';
-import { inScope } from './visibility';
+import { sees } from './visibility';
 
 type FieldValue = HistoryEntry['fields'][number]['new'];
 
@@ -24,13 +24,15 @@ export class HistoryService {
   /** The page, or null when the record is not there for this user. */
   async history(session: Session, entity: EntityName, recordId: string, before: number | null, limit: number): Promise<HistoryPage | null> {
     const record = await loadRecord(this.store, entity, recordId);
-    if (!record || !inScope(session.scope, record.visKey)) return null;
+    if (!record || !sees(session.access, entity, record.visKey)) return null;
     // Fields newer than the client's schema stay out, as in its pulls.
     const unknown = new Set(
       Object.entries(entities[entity].fields as Record<string, FieldDef>)
         .filter(([, def]) => (def.since ?? 0) > session.schema)
         .map(([name]) => name),
     );
+    // Fields the user may not read leave no trace in their history either.
+    for (const f of session.access.hidden[entity] ?? []) unknown.add(f);
     const { rows, more } = await auditPage(this.store, entity, recordId, before, limit);
     const entries: HistoryEntry[] = [];
     for (const row of rows) {

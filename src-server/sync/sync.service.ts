@@ -1,10 +1,10 @@
-import { entities, type EntityName, type FieldDef } from '../../src-shared/entities/index';
+import { entities, entityNames, type EntityName, type FieldDef } from '../../src-shared/entities/index';
 import { validateValues } from '../../src-shared/entities/record.schema';
 import { copiedFromRef, derivedValues, recordIssues } from '../../src-shared/entities/rules';
 import { assignedNumber } from '../../src-shared/entities/numbering.util';
 import { CLIENT_SCHEMA_VERSION, type Change, type Mutation, type MutationResult, type RejectCode, type SnapshotPage } from '../../src-shared/sync/protocol.contract';
 import type { User } from '../auth/user.repository';
-import { placeholders, type SqlRunner, type SqlStore } from '../store/sql-store';
+import { placeholders, type SqlParam, type SqlRunner, type SqlStore } from '../store/sql-store';
 import {
   childIds,
   headCn,
@@ -19,7 +19,11 @@ import {
   type ChangeKind,
   type StoredRecord,
 } from './record.store';
-import { effectiveParent, GLOBAL_KEY, inScope, POOL_KEY, scopeFor, visibilityChildren, visibilityParents, type Scope } from './visibility';
+import { effectiveParent, GLOBAL_KEY, inScope, POOL_KEY, sees, standaloneAccess, visibilityChildren, visibilityParents } from './visibility';
+import { OrgStore, type ServerAccess } from '../auth/org.store';
+import { can, type PermissionAction } from '../../src-shared/permissions/access';
+import { accessPrint, decodePrint, encodePrint, rescopePage, samePrint, unionPrint, type AccessPrint, type RescopeProgress } from './rescope';
+import type { Access } from '../../src-shared/permissions/access';
 import { claimedValues, claimIssue, pooledValues, POOL_OWNER } from '../../src-shared/sales/pool.rules';
 import { followUpValues } from '../../src-shared/sales/follow-up.rules';
 import { loadPoolRules, ownedAccounts } from '../sales/pool.store';
@@ -33,13 +37,23 @@ export const RULES_USER_ID = 'system';
 export interface Session {
   user: User;
   deviceId: string;
-  scope: Scope;
+  /** What the user may do and see (their roles' union over the organisation as of this request). */
+  access: ServerAccess;
   /** The client's entity schema version: fields added after it are left out of what it receives. */
   schema: number;
 }
 
-export function sessionFor(user: User, deviceId: string, schema: number = CLIENT_SCHEMA_VERSION): Session {
-  return { user, deviceId, scope: scopeFor(user), schema };
+/**
+ * A session with the given access, or the built-in roles' access of the user alone (for scripts
+ * and tests without the organisation; requests use SyncService.session).
+ */
+export function sessionFor(user: User, deviceId: string, schema: number = CLIENT_SCHEMA_VERSION, access: ServerAccess = standaloneAccess(user)): Session {
+  return { user, deviceId, access, schema };
+}
+
+/** The record's fields a user may not read. */
+function hiddenOf(session: Session, entity: EntityName): Set<string> {
+  return session.access.hidden[entity] ?? new Set();
 }
 
 /** Fields a client on `schema` knows about. */
@@ -105,11 +119,47 @@ function serverAssignedFields(entity: EntityName): string[] {
  */
 export class SyncService {
   private readonly names = new Map<string, string>();
+  /** Users, departments and roles, cached per org_state version. */
+  readonly org: OrgStore;
 
   constructor(
     private readonly store: SqlStore,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.org = new OrgStore(store);
+  }
+
+  /** A request's session: the user's access as the organisation stands now. */
+  async session(user: User, deviceId: string, schema: number = CLIENT_SCHEMA_VERSION): Promise<Session> {
+    const org = await this.org.current();
+    return { user, deviceId, schema, access: org.accessFor(user) };
+  }
+
+  private refuseAction(session: Session, entity: EntityName, action: PermissionAction): void {
+    if (!can(session.access.access, entity, action)) throw new Rejection('FORBIDDEN', `your roles do not allow you to ${action} ${entity} records`, [{ field: 'id', key: `permission.${action}` }]);
+  }
+
+  /**
+   * Field permissions on a write: a hidden or read-only field may not be set (on create: to
+   * anything but its default or blank; on update: to anything but its stored value). The inbox
+   * names each field and why.
+   */
+  private refuseFields(session: Session, entity: EntityName, changes: Record<string, unknown>, stored: Record<string, unknown> | null): void {
+    const hidden = session.access.hidden[entity] ?? new Set<string>();
+    const readonly = session.access.readonly[entity] ?? new Set<string>();
+    if (hidden.size === 0 && readonly.size === 0) return;
+    const fields = entities[entity].fields as Record<string, FieldDef>;
+    const issues: { field: string; key: string }[] = [];
+    for (const [field, value] of Object.entries(changes)) {
+      const level = hidden.has(field) ? 'hidden' : readonly.has(field) ? 'readonly' : null;
+      if (!level) continue;
+      const def = fields[field];
+      const blank = value === null || value === '' || (Array.isArray(value) && value.length === 0);
+      const allowed = stored === null ? blank || (def !== undefined && 'default' in def && sameValue(def.default, value)) : sameValue(stored[field], value);
+      if (!allowed) issues.push({ field, key: level === 'hidden' ? 'permission.fieldHidden' : 'permission.fieldReadonly' });
+    }
+    if (issues.length > 0) throw new Rejection('FORBIDDEN', `you may not change ${issues.map((i) => i.field).join(', ')} of ${entity} records`, issues);
+  }
 
   async head(): Promise<number> {
     return headCn(this.store);
@@ -180,7 +230,7 @@ export class SyncService {
       {
         const p = await loadRecord(q, parent.entity, parentId);
         if (!p || p.deletedAt !== null) throw new Rejection('VALIDATION', `${parent.entity} ${parentId} does not exist or was deleted`, [{ field: parent.field, key: 'validation.ref' }]);
-        if (!inScope(session.scope, p.visKey)) throw new Rejection('OUT_OF_SCOPE', `${parent.entity} ${parentId} is not visible to you any more`, [{ field: parent.field, key: 'validation.ref' }]);
+        if (!sees(session.access, parent.entity, p.visKey)) throw new Rejection('OUT_OF_SCOPE', `${parent.entity} ${parentId} is not visible to you any more`, [{ field: parent.field, key: 'validation.ref' }]);
         return p.visKey;
       }
     }
@@ -227,14 +277,16 @@ export class SyncService {
     for (const f of POOL_FIELDS) delete values[f];
     if (wants === 'pool' && was !== 'pool') {
       const mine = existing.fields.ownerId === session.user.id;
-      if (!mine && !session.scope.all) throw new Rejection('FORBIDDEN', 'only the owner or a manager may release an account to the pool');
+      if (!mine && !can(session.access.access, 'account', 'assign')) throw new Rejection('FORBIDDEN', 'only the owner or someone who may assign accounts may release one to the pool');
       delete values.ownerId;
       const reason = session.user.id === RULES_USER_ID ? 'auto_return' : 'released';
       return pooledValues(existing.fields, now, reason);
     }
     if (wants === 'owned' && was === 'pool') {
       // A manager may hand a pool account to a rep; anyone else claims it for themselves.
-      const claimer = session.scope.all && typeof owner === 'string' && owner !== POOL_OWNER ? owner : session.user.id;
+      const assigns = can(session.access.access, 'account', 'assign') && session.access.view.account?.all === true;
+      if (!assigns && !session.access.access.pool) throw new Rejection('FORBIDDEN', 'your roles do not let you claim accounts from the pool', [{ field: 'ownerId', key: 'permission.pool' }]);
+      const claimer = assigns && typeof owner === 'string' && owner !== POOL_OWNER ? owner : session.user.id;
       const rules = await loadPoolRules(q);
       const issue = claimIssue(existing.fields, claimer, now, rules, await ownedAccounts(q, this.store.dialect, claimer, existing.fields.level));
       if (issue) throw new Rejection('POOL_RULE', `the pool rules refuse this claim: ${issue.key}`, [{ field: issue.field, key: issue.key }]);
@@ -295,8 +347,7 @@ export class SyncService {
 
   private async apply(q: SqlRunner, session: Session, m: Mutation, keys: Set<string>): Promise<{ result: MutationResult; cn: number }> {
     const entity = m.entity;
-    const writers = entities[entity].writeRoles;
-    if (writers && !writers.includes(session.user.role)) throw new Rejection('FORBIDDEN', `only ${writers.join(', ')} may change ${entity} records`);
+    this.refuseAction(session, entity, m.op === 'restore' ? 'delete' : m.op);
     // Ids and references are keys in both stores; PostgreSQL refuses NUL in text, so say so here
     // rather than fail the whole push.
     const refs = [m.recordId, m.changes.ownerId, ...Object.values(m.changes).filter((v): v is string => typeof v === 'string' && v.length <= 64)];
@@ -317,6 +368,8 @@ export class SyncService {
     switch (m.op) {
       case 'create': {
         if (existing) throw new Rejection('DUPLICATE_ID', `${entity} ${m.recordId} already exists`);
+        this.refuseFields(session, entity, m.changes, null);
+        if (typeof m.changes.ownerId === 'string' && m.changes.ownerId !== userId && m.changes.ownerId !== POOL_OWNER) this.refuseAction(session, entity, 'assign');
         const values = await this.withRules(q, entity, null, this.validate(entity, m.changes, 'create'));
         values.ownerId = values.ownerId ?? userId;
         if (entity === 'account') {
@@ -330,7 +383,7 @@ export class SyncService {
         }
         await this.checkOwner(q, values.ownerId, values);
         const visKey = await this.visKeyFor(q, session, entity, values);
-        if (!inScope(session.scope, visKey)) throw new Rejection('FORBIDDEN', `you cannot create a ${entity} you would not see`);
+        if (!sees(session.access, entity, visKey)) throw new Rejection('FORBIDDEN', `you cannot create a ${entity} you would not see`);
         const cn = await nextCn(q);
         const assigned: Record<string, unknown> = {};
         for (const field of serverAssignedFields(entity)) {
@@ -358,13 +411,17 @@ export class SyncService {
         const followCn = entity === 'activity' ? await this.followUp(q, session, values, now, keys) : 0;
         // What the rules stored differently from what was sent (an owner defaulted, a pool date).
         for (const [field, value] of Object.entries(values)) if (!sameValue(value, m.changes[field])) assigned[field] = value;
+        for (const f of hiddenOf(session, entity)) delete assigned[f];
         return { result: { seq: m.seq, status: 'applied', version: cn, ...(Object.keys(assigned).length > 0 ? { assigned: assigned as FieldMap } : {}) }, cn: Math.max(cn, followCn) };
       }
       case 'update': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
         // Checked before the scope: the claimer no longer sees the account, and should hear why.
         if (entity === 'account') await this.refuseTakenClaim(q, session, existing, m.changes, m.base);
-        if (!inScope(session.scope, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
+        if (!sees(session.access, entity, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
+        this.refuseFields(session, entity, m.changes, existing.fields);
+        const pooling = entity === 'account' && (m.changes.poolState === 'pool' || m.changes.poolState === 'owned');
+        if (!pooling && 'ownerId' in m.changes && !sameValue(m.changes.ownerId, existing.fields.ownerId)) this.refuseAction(session, entity, 'assign');
         if (existing.deletedAt !== null) {
           return {
             result: { seq: m.seq, status: 'conflict', version: existing.version, deleted: { by: { userId: existing.deletedBy ?? '', name: await this.userName(q, existing.deletedBy) }, at: existing.deletedAt } },
@@ -436,6 +493,7 @@ export class SyncService {
           if (lost.some((l) => l.field === field) || SYSTEM_COLUMNS.includes(field as (typeof SYSTEM_COLUMNS)[number])) continue;
           if (!sameValue(stored[field], m.changes[field])) assigned[field] = stored[field] ?? null;
         }
+        for (const f of hiddenOf(session, entity)) delete assigned[f];
         const extra = Object.keys(assigned).length > 0 ? { assigned: assigned as FieldMap } : {};
         if (lost.length > 0) {
           return { result: { seq: m.seq, status: 'conflict', version, applied: applied as FieldMap, lost, ...extra }, cn };
@@ -444,14 +502,14 @@ export class SyncService {
       }
       case 'delete': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
-        if (!inScope(session.scope, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
+        if (!sees(session.access, entity, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
         if (existing.deletedAt !== null) return { result: { seq: m.seq, status: 'applied', version: existing.version }, cn: 0 };
         const cn = await this.setDeleted(q, existing, now, userId, session.deviceId, keys, true);
         return { result: { seq: m.seq, status: 'applied', version: cn }, cn };
       }
       case 'restore': {
         if (!existing) throw new Rejection('NOT_FOUND', `${entity} ${m.recordId} does not exist on the server`);
-        if (!inScope(session.scope, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
+        if (!sees(session.access, entity, existing.visKey)) throw new Rejection('OUT_OF_SCOPE', `${entity} ${m.recordId} is no longer visible to you`);
         if (existing.deletedAt === null) return { result: { seq: m.seq, status: 'applied', version: existing.version }, cn: 0 };
         const parent = effectiveParent(entity, existing.fields);
         if (parent) {
@@ -541,63 +599,152 @@ export class SyncService {
     return { ...r.fields, createdAt: r.createdAt, createdBy: r.createdBy, updatedAt: r.updatedAt, updatedBy: r.updatedBy };
   }
 
+  /** A stored record as the user receives it: the fields they may read (all, or `only` of them). */
+  private sendable(session: Session, r: StoredRecord, only: string[] | null): Change {
+    const drop = new Set([...unknownFields(r.entity, session.schema), ...hiddenOf(session, r.entity)]);
+    if (only === null) {
+      const fields = withoutFields(this.fullFields(r), drop);
+      return { cn: r.version, entity: r.entity, recordId: r.id, op: 'upsert', version: r.version, full: true, fields: fields as Change['fields'] };
+    }
+    const fields: Record<string, unknown> = { updatedAt: r.updatedAt, updatedBy: r.updatedBy };
+    for (const f of only) fields[f] = r.fields[f] ?? null;
+    return { cn: r.version, entity: r.entity, recordId: r.id, op: 'upsert', version: r.version, fields: withoutFields(fields, drop) as Change['fields'] };
+  }
+
+  /** Records the device's replica was filled under this print from now on (its first sync starts). */
+  private async baseline(session: Session, print: AccessPrint): Promise<{ baseline: AccessPrint; target: AccessPrint | null; progress: RescopeProgress | null } | null> {
+    const row = await this.store.get<{ baseline: string; target: string | null; progress: string | null }>('SELECT baseline, target, progress FROM device_access WHERE device_id = ?', [session.deviceId]);
+    if (!row) {
+      await this.store.run('INSERT INTO device_access (device_id, baseline, target, progress, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (device_id) DO NOTHING', [session.deviceId, encodePrint(print), this.now()]);
+      return null;
+    }
+    return { baseline: decodePrint(row.baseline), target: row.target ? decodePrint(row.target) : null, progress: row.progress ? (JSON.parse(row.progress) as RescopeProgress) : null };
+  }
+
+  /** Called when a first sync starts: the snapshot is taken under the user's access as it is now. */
+  async startFirstSync(session: Session): Promise<void> {
+    const print = encodePrint(accessPrint(session.access));
+    await this.store.run(
+      this.store.dialect === 'pg'
+        ? 'INSERT INTO device_access (device_id, baseline, target, progress, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (device_id) DO UPDATE SET baseline = EXCLUDED.baseline, target = NULL, progress = NULL, updated_at = EXCLUDED.updated_at'
+        : 'INSERT INTO device_access (device_id, baseline, target, progress, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (device_id) DO UPDATE SET baseline = excluded.baseline, target = NULL, progress = NULL, updated_at = excluded.updated_at',
+      [session.deviceId, print, this.now()],
+    );
+  }
+
+  /**
+   * The next page of a rescope when the user's access changed since the device was last brought in
+   * line (roles, department, manager, a role's scopes or field permissions): records that left go
+   * as `remove`, records that entered come in full, fields that became readable come for the
+   * records that stayed. Null when the device is in line. Fields that became hidden are the
+   * client's to clear when it gets the new access (sent with every page here).
+   */
+  private async rescope(session: Session, limit: number): Promise<Change[] | null> {
+    const now = accessPrint(session.access);
+    const state = await this.baseline(session, now);
+    if (!state) return null;
+    let from = state.baseline;
+    let progress = state.progress;
+    if (state.target === null || !samePrint(state.target, now)) {
+      if (state.target === null && samePrint(state.baseline, now)) return null;
+      // A new target, or another change while one was being sent: the device may hold what either allowed.
+      if (state.target !== null) from = unionPrint(state.baseline, state.target);
+      progress = { i: 0, step: 'leave', after: '' };
+    }
+    const page = await rescopePage(this.store, from, now, progress ?? { i: 0, step: 'leave', after: '' }, limit, (r, only) => this.sendable(session, r, only));
+    if (page.next === null) {
+      await this.store.run('UPDATE device_access SET baseline = ?, target = NULL, progress = NULL, updated_at = ? WHERE device_id = ?', [encodePrint(now), this.now(), session.deviceId]);
+    } else {
+      await this.store.run('UPDATE device_access SET baseline = ?, target = ?, progress = ?, updated_at = ? WHERE device_id = ?', [
+        encodePrint(from),
+        encodePrint(now),
+        JSON.stringify(page.next),
+        this.now(),
+        session.deviceId,
+      ]);
+    }
+    return page.changes;
+  }
+
   /**
    * Changes since `cursor` that this user may see, one entry per record (its state now), and the
-   * cursor to ask from next. A record that left the user's scope comes as `remove`.
+   * cursor to ask from next. A record that left the user's scope comes as `remove`. While the
+   * user's access is changing the device's replica (rescope), pages of that come first, with the
+   * cursor unchanged and the new `access`.
    */
-  async pull(session: Session, cursor: number, limit: number): Promise<{ cursor: number; hasMore: boolean; changes: Change[] }> {
+  async pull(session: Session, cursor: number, limit: number): Promise<{ cursor: number; hasMore: boolean; changes: Change[]; access?: Access }> {
+    const rescoped = await this.rescope(session, limit);
+    if (rescoped !== null) return { cursor, hasMore: true, changes: rescoped, access: session.access.access };
     const head = await headCn(this.store);
     if (cursor >= head) return { cursor: Math.max(cursor, head), hasMore: false, changes: [] };
     type Row = { cn: number; entity: EntityName; record_id: string; kind: ChangeKind; fields: string | null; vis_key: string; old_vis_key: string | null };
-    let rows: Row[];
     const cols = 'cn, entity, record_id, kind, fields, vis_key, old_vis_key';
-    if (session.scope.all) {
-      rows = await this.store.all<Row>(`SELECT ${cols} FROM changes WHERE cn > ? AND cn <= ? ORDER BY cn LIMIT ?`, [cursor, head, limit + 1]);
-    } else {
-      const k = session.scope.keys;
-      rows = await this.store.all<Row>(
-        `SELECT ${cols} FROM changes WHERE cn > ? AND cn <= ? AND (vis_key IN (${placeholders(k.length)}) OR old_vis_key IN (${placeholders(k.length)})) ORDER BY cn LIMIT ?`,
-        [cursor, head, ...k, ...k, limit + 1],
-      );
+    // Entities grouped by the keys they are read under: one condition per group.
+    const view = session.access.view;
+    const readable = entityNames.filter((e) => view[e]);
+    const groups = new Map<string, { entities: EntityName[]; keys: string[] | null }>();
+    for (const e of readable) {
+      const scope = view[e]!;
+      const id = scope.all ? '' : scope.keys.join('\u0000');
+      const g = groups.get(id) ?? { entities: [], keys: scope.all ? null : scope.keys };
+      g.entities.push(e);
+      groups.set(id, g);
     }
+    const conditions: string[] = [];
+    const params: SqlParam[] = [cursor, head];
+    for (const g of groups.values()) {
+      const every = g.entities.length === entityNames.length;
+      const parts: string[] = [];
+      if (!every) {
+        parts.push(`entity IN (${placeholders(g.entities.length)})`);
+        params.push(...g.entities);
+      }
+      if (g.keys) {
+        parts.push(`(vis_key IN (${placeholders(g.keys.length)}) OR old_vis_key IN (${placeholders(g.keys.length)}))`);
+        params.push(...g.keys, ...g.keys);
+      }
+      conditions.push(parts.length > 0 ? parts.join(' AND ') : '1 = 1');
+    }
+    const where = conditions.length === 0 ? '1 = 0' : conditions.length === 1 ? conditions[0]! : conditions.map((c) => `(${c})`).join(' OR ');
+    let rows = await this.store.all<Row>(`SELECT ${cols} FROM changes WHERE cn > ? AND cn <= ? AND (${where}) ORDER BY cn LIMIT ?`, [...params, limit + 1]);
     const hasMore = rows.length > limit;
     if (hasMore) rows = rows.slice(0, limit);
     const next = hasMore ? Number(rows[rows.length - 1]!.cn) : head;
 
     // One entry per record, placed at its last change in this page.
-    const groups = new Map<string, { entity: EntityName; id: string; cn: number; full: boolean; fields: Set<string> }>();
+    const byRecord = new Map<string, { entity: EntityName; id: string; cn: number; full: boolean; fields: Set<string> }>();
     for (const r of rows) {
       const key = `${r.entity}\u0000${r.record_id}`;
-      let g = groups.get(key);
+      let g = byRecord.get(key);
       if (!g) {
         g = { entity: r.entity, id: r.record_id, cn: 0, full: false, fields: new Set() };
-        groups.set(key, g);
+        byRecord.set(key, g);
       }
       g.cn = Number(r.cn);
-      const entered = r.kind === 'create' || r.kind === 'restore' || (r.kind === 'move' && !inScope(session.scope, r.old_vis_key));
+      const entered = r.kind === 'create' || r.kind === 'restore' || (r.kind === 'move' && !sees(session.access, r.entity, r.old_vis_key));
       if (entered) g.full = true;
       if (r.fields) for (const f of JSON.parse(r.fields) as string[]) g.fields.add(f);
     }
     const byEntity = new Map<EntityName, string[]>();
-    for (const g of groups.values()) byEntity.set(g.entity, [...(byEntity.get(g.entity) ?? []), g.id]);
+    for (const g of byRecord.values()) byEntity.set(g.entity, [...(byEntity.get(g.entity) ?? []), g.id]);
     const current = new Map<string, StoredRecord>();
     for (const [entity, ids] of byEntity) for (const [id, r] of await loadRecords(this.store, entity, ids)) current.set(`${entity}\u0000${id}`, r);
 
     const changes: Change[] = [];
-    for (const [key, g] of [...groups.entries()].sort((a, b) => a[1].cn - b[1].cn)) {
+    for (const [key, g] of [...byRecord.entries()].sort((a, b) => a[1].cn - b[1].cn)) {
       const r = current.get(key);
-      if (!r || !inScope(session.scope, r.visKey)) {
+      if (!r || !sees(session.access, g.entity, r.visKey)) {
         changes.push({ cn: g.cn, entity: g.entity, recordId: g.id, op: 'remove' });
       } else if (r.deletedAt !== null) {
         changes.push({ cn: g.cn, entity: g.entity, recordId: g.id, op: 'delete', version: r.version });
       } else if (g.full) {
-        const fields = withoutFields(this.fullFields(r), unknownFields(g.entity, session.schema));
-        changes.push({ cn: g.cn, entity: g.entity, recordId: g.id, op: 'upsert', version: r.version, full: true, fields: fields as Change['fields'] });
+        changes.push({ ...this.sendable(session, r, null), cn: g.cn });
       } else {
-        const fields: Record<string, unknown> = { updatedAt: r.updatedAt, updatedBy: r.updatedBy };
-        for (const f of g.fields) fields[f] = r.fields[f] ?? null;
-        const known = withoutFields(fields, unknownFields(g.entity, session.schema));
-        changes.push({ cn: g.cn, entity: g.entity, recordId: g.id, op: 'upsert', version: r.version, fields: known as Change['fields'] });
+        const hidden = hiddenOf(session, g.entity);
+        const fields = [...g.fields].filter((f) => !hidden.has(f));
+        // A change only to fields the user may not read tells them nothing: not sent at all.
+        if (fields.length === 0 && g.fields.size > 0) continue;
+        changes.push({ ...this.sendable(session, r, fields), cn: g.cn });
       }
     }
     return { cursor: next, hasMore, changes };
@@ -618,9 +765,14 @@ export class SyncService {
    */
   async snapshotJson(session: Session, entity: EntityName, after: string, limit: number): Promise<string> {
     const asOf = await headCn(this.store);
-    const scopeSql = session.scope.all ? '' : ` AND vis_key IN (${placeholders(session.scope.keys.length)})`;
-    const scopeParams = session.scope.all ? [] : session.scope.keys;
-    const drop = unknownFields(entity, session.schema);
+    const scope = session.access.view[entity];
+    if (!scope) {
+      // Not an entity the user may read: an empty page.
+      return `{"asOf":${asOf},"columns":["id","version"],"rows":[],"next":null,"total":${after === '' ? 0 : 'null'}}`;
+    }
+    const scopeSql = scope.all ? '' : ` AND vis_key IN (${placeholders(scope.keys.length)})`;
+    const scopeParams = scope.all ? [] : scope.keys;
+    const drop = new Set([...unknownFields(entity, session.schema), ...hiddenOf(session, entity)]);
     const fieldNames = ['ownerId', ...Object.keys(entities[entity].fields).filter((f) => !drop.has(f))];
     const columns = ['id', 'version', ...SYSTEM_COLUMNS, ...fieldNames];
     // Field names are identifiers from the entity definitions, never user input. SQLite reads the

@@ -1,44 +1,33 @@
 import { entities, entityNames, type EntityName, type FieldDef } from '../../src-shared/entities/index';
+import { builtinRoleCodes, defaultRole } from '../../src-shared/permissions/access';
 import type { User } from '../auth/user.repository';
-import { POOL_OWNER } from '../../src-shared/sales/pool.rules';
+import { computeAccess, GLOBAL_KEY, POOL_KEY, type Scope, type ServerAccess } from '../auth/org.store';
 
 /**
  * Who sees what. Every record carries a visibility key: an account's is its owner, and a child
- * (contact, later opportunity, activity) inherits its parent's, so a rep's replica holds their
- * accounts and everything under them. A user sees the records whose key is in their scope.
- * Departments and configurable scopes add keys here (a manager's scope becomes their team's
- * keys) without touching the sync protocol.
+ * (contact, opportunity, activity) inherits its parent's, so a rep's replica holds their accounts
+ * and everything under them. A user sees the records of an entity whose key is among the owners
+ * their roles' data scope covers for it (src-server/auth/org.store.ts computeAccess), plus the
+ * global key and, where a role sees the pool, the pool's.
  */
-export interface Scope {
-  all: boolean;
-  keys: string[];
+export { GLOBAL_KEY, POOL_KEY, type Scope };
+
+/**
+ * A user's access from the built-in roles alone, as if nobody else were in the organisation: for
+ * callers without the org at hand (scripts, tests). The server's requests use OrgStore.
+ */
+export function standaloneAccess(user: User): ServerAccess {
+  return computeAccess(user, [{ id: user.id, departmentId: user.department, managerId: user.managerId }], [], builtinRoleCodes.map(defaultRole));
 }
 
-/** The key of records everyone sees (products, competitors, pipeline stages). */
-export const GLOBAL_KEY = '*';
-/** The key of accounts in the customer pool (公海) and what follows them: every sales rep sees them. */
-export const POOL_KEY = POOL_OWNER;
-
-export function scopeFor(user: User): Scope {
-  switch (user.role) {
-    case 'admin':
-    case 'sales_manager':
-    case 'service_manager':
-      return { all: true, keys: [] };
-    case 'sales_rep':
-      return { all: false, keys: [user.id, GLOBAL_KEY, POOL_KEY] };
-    case 'service_agent':
-    case 'marketing':
-      return { all: false, keys: [user.id, GLOBAL_KEY] };
-    default: {
-      const exhaustive: never = user.role;
-      return exhaustive;
-    }
-  }
-}
-
-export function inScope(scope: Scope, key: string | null | undefined): boolean {
+export function inScope(scope: Scope | undefined, key: string | null | undefined): boolean {
+  if (!scope) return false;
   return scope.all || (key !== null && key !== undefined && scope.keys.includes(key));
+}
+
+/** Whether the user may read records of `entity` with visibility key `key`. */
+export function sees(access: ServerAccess, entity: EntityName, key: string | null | undefined): boolean {
+  return inScope(access.view[entity], key);
 }
 
 /**

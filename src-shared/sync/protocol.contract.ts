@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { entityNames, type EntityName } from '../entities/index';
 import { lineItemShape } from '../sales/lines.util';
+import { access } from '../permissions/access';
 
 /**
  * Sync protocol version 1 messages (docs/sync-protocol.md), validated with zod where they enter
@@ -132,9 +133,14 @@ export const change = z.object({
 });
 export type Change = z.infer<typeof change>;
 
-export const welcomeMessage = z.object({ type: z.literal('welcome'), serverTime: z.number().int(), userId: id, deviceId: id, cursor: cn });
+/** `access`: the user's permissions now (src-shared/permissions/access.ts), for the client's UI and to clear fields it may no longer hold. */
+export const welcomeMessage = z.object({ type: z.literal('welcome'), serverTime: z.number().int(), userId: id, deviceId: id, cursor: cn, access: access.optional() });
 export const pushResultMessage = z.object({ type: z.literal('pushResult'), id: requestId, results: z.array(mutationResult) });
-export const changesMessage = z.object({ type: z.literal('changes'), id: requestId, cursor: cn, hasMore: z.boolean(), changes: z.array(change) });
+/**
+ * `access` comes with the pages of a rescope (the user's access changed: records and fields enter or
+ * leave the replica); the client stores it and clears the fields it now hides before applying them.
+ */
+export const changesMessage = z.object({ type: z.literal('changes'), id: requestId, cursor: cn, hasMore: z.boolean(), changes: z.array(change), access: access.optional() });
 export const pokeMessage = z.object({ type: z.literal('poke'), cursor: cn });
 export const errorMessage = z.object({ type: z.literal('error'), id: requestId.optional(), code: z.enum(connectionErrorCodes), message: z.string() });
 
@@ -151,7 +157,7 @@ export const loginRequest = z.object({
   schema: z.number().int().nonnegative(),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
-export const loginResponse = z.object({ token: z.string(), deviceId: id, user: sessionUser, cursor: cn });
+export const loginResponse = z.object({ token: z.string(), deviceId: id, user: sessionUser, cursor: cn, access: access.optional() });
 export type LoginResponse = z.infer<typeof loginResponse>;
 
 export const snapshotQuery = z.object({
@@ -186,7 +192,17 @@ export function parseSnapshotPage(value: unknown): SnapshotPage | null {
 }
 
 /** The people records can be assigned to and whose names show as owners: `GET /v1/directory`. */
-export const directoryUser = z.object({ id, name: z.string(), username: z.string(), role: z.string(), department: z.string().nullable(), active: z.boolean() });
+/** `department`: the department's name; `departmentId` and `managerId` for the organisation's reports. */
+export const directoryUser = z.object({
+  id,
+  name: z.string(),
+  username: z.string(),
+  role: z.string(),
+  department: z.string().nullable(),
+  departmentId: z.string().nullable().optional(),
+  managerId: z.string().nullable().optional(),
+  active: z.boolean(),
+});
 export type DirectoryUser = z.infer<typeof directoryUser>;
 export const directoryResponse = z.object({ users: z.array(directoryUser) });
 

@@ -1,0 +1,47 @@
+-- Permissions (src-shared/permissions/access.ts, src-server/auth/org.store.ts): departments as a
+-- tree, roles an admin configures, each user's roles, and what each device was last given. Kept in
+-- step with server-sqlite.
+
+CREATE TABLE departments (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent_id TEXT REFERENCES departments (id),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX departments_parent_idx ON departments (parent_id);
+
+-- A built-in role has a row only once an admin has changed it; `definition` is the JSON of
+-- RoleDefinition. Custom roles always have one.
+CREATE TABLE roles (
+  code TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+-- Raised by every change to users, departments or roles, so a server instance knows when the
+-- organisation it cached is stale (one small read per request instead of reloading it).
+CREATE TABLE org_state (
+  id INTEGER PRIMARY KEY,
+  version BIGINT NOT NULL
+);
+INSERT INTO org_state (id, version) VALUES (1, 1);
+
+-- users.department held a department's name; it now holds the id of a row in departments.
+INSERT INTO departments (id, name, parent_id, created_at)
+  SELECT md5(random()::text || department), department, NULL, (extract(epoch FROM now()) * 1000)::bigint
+  FROM (SELECT DISTINCT department FROM users WHERE department IS NOT NULL AND department <> '') d;
+UPDATE users SET department = (SELECT d.id FROM departments d WHERE d.name = users.department) WHERE department IS NOT NULL;
+
+-- A JSON array of role codes; NULL means just `role` (the first of them when set).
+ALTER TABLE users ADD COLUMN roles TEXT;
+
+-- What the device holds: `baseline` is the access (scopes' owner keys and hidden fields) its
+-- replica was last brought in line with; while `target` is set, the records and fields between
+-- the two are being sent, `progress` saying how far.
+CREATE TABLE device_access (
+  device_id TEXT PRIMARY KEY REFERENCES devices (id),
+  baseline TEXT NOT NULL,
+  target TEXT,
+  progress TEXT,
+  updated_at BIGINT NOT NULL
+);
