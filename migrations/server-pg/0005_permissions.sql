@@ -39,7 +39,7 @@ ALTER TABLE users ADD COLUMN roles TEXT;
 -- replica was last brought in line with; while `target` is set, the records and fields between
 -- the two are being sent, `progress` saying how far.
 CREATE TABLE device_access (
-  device_id TEXT PRIMARY KEY REFERENCES devices (id),
+  device_id TEXT PRIMARY KEY,
   baseline TEXT NOT NULL,
   target TEXT,
   progress TEXT,

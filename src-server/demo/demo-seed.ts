@@ -4,15 +4,17 @@ import { generateDemoBatches } from '../../src-shared/seed/demo-data';
 import { DemoSalesGenerator, demoSalesAccount, demoSalesContact, type DemoSalesAccount } from '../../src-shared/seed/demo-sales';
 import type { Role, UserRepository } from '../auth/user.repository';
 import { sessionFor, type SyncService } from '../sync/sync.service';
+import { fullAccess } from '../auth/org.store';
 
 /** The embedded demo's one password (printed by `npm start`; never use the demo for real data). */
 export const DEMO_PASSWORD = 'crm-demo-2026';
 
-export const DEMO_USERS: { username: string; name: string; role: Role; manager?: string }[] = [
-  { username: 'admin', name: '系统管理员', role: 'admin' },
-  { username: 'zhaomin', name: '赵敏', role: 'sales_manager' },
-  { username: 'wangfang', name: '王芳', role: 'sales_rep', manager: 'zhaomin' },
-  { username: 'lijun', name: '李军', role: 'sales_rep', manager: 'zhaomin' },
+/** `department`: a path in the demo's department tree (created as the users are). */
+export const DEMO_USERS: { username: string; name: string; role: Role; department?: string; manager?: string }[] = [
+  { username: 'admin', name: '系统管理员', role: 'admin', department: '信息部' },
+  { username: 'zhaomin', name: '赵敏', role: 'sales_manager', department: '销售部' },
+  { username: 'wangfang', name: '王芳', role: 'sales_rep', department: '销售部/华东区', manager: 'zhaomin' },
+  { username: 'lijun', name: '李军', role: 'sales_rep', department: '销售部/华南区', manager: 'zhaomin' },
 ];
 
 /** The rep `npm start` signs the app in as. */
@@ -41,13 +43,13 @@ export async function seedDemoServer(users: UserRepository, sync: SyncService, o
   if ((await users.count()) > 0) return { createdUsers: false, ...none, users: listed };
   const ids = new Map<string, string>();
   for (const u of DEMO_USERS) {
-    const user = await users.add({ username: u.username, password: DEMO_PASSWORD, role: u.role, name: u.name, department: '销售部', manager: u.manager });
+    const user = await users.add({ username: u.username, password: DEMO_PASSWORD, role: u.role, name: u.name, department: u.department, manager: u.manager });
     ids.set(u.username, user.id);
   }
   if (!options.withData) return { createdUsers: true, ...none, users: listed };
   const admin = (await users.byUsername('admin'))!;
   const { deviceId } = await users.registerDevice(admin.id, 'demo data');
-  const session = sessionFor(admin, deviceId);
+  const session = sessionFor(admin, deviceId, undefined, fullAccess());
   const owners = [ids.get('wangfang')!, ids.get('lijun')!, ids.get('wangfang')!, ids.get('lijun')!, ids.get('wangfang')!, ids.get('lijun')!, ids.get('wangfang')!, ids.get('lijun')!, ids.get('wangfang')!, ids.get('zhaomin')!];
   let seq = 0;
   // The pool's rules as a sales director might set them: A customers get longer, C shorter.

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src-server/auth/user.repository';
-import { scopeFor } from '../../src-server/sync/visibility';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import type { Mutation } from '../../src-shared/sync/protocol.contract';
 import { entities, type EntityName } from '../../src-shared/entities/index';
@@ -192,12 +191,13 @@ async function run(server: DirectServer, actions: Action[], faultSeed: number): 
     const head = await server.sync.head();
     for (const [i, c] of clients.entries()) {
       const user = (await server.users.byId(ids[i]!))!;
-      const scope = scopeFor(user);
+      const session = await server.sync.session(user, 'check');
       expect(c.core.records.outbox.pendingCount(), `${USERS[i]!.name} has unsent changes`).toBe(0);
       expect(c.core.sync.cursor(), `${USERS[i]!.name} is behind`).toBe(head);
       for (const entity of Object.keys(entities) as EntityName[]) {
         const rows = await server.store.all<{ id: string; fields: string; vis_key: string }>('SELECT id, fields, vis_key FROM records WHERE entity = ? AND deleted_at IS NULL ORDER BY id', [entity]);
-        const visible = rows.filter((r) => scope.all || scope.keys.includes(r.vis_key));
+        const scope = session.access.view[entity];
+        const visible = rows.filter((r) => scope !== undefined && (scope.all || scope.keys.includes(r.vis_key)));
         const expected = Object.fromEntries(visible.map((r) => [r.id, comparable(entity, JSON.parse(r.fields) as Record<string, unknown>)]));
         const local = c.core.replica.sqlite.prepare(`SELECT id FROM ${entities[entity].table} WHERE deleted_at IS NULL`).all() as { id: string }[];
         const actual = Object.fromEntries(local.map((r) => [r.id, comparable(entity, c.core.records.get(entity, r.id))]));

@@ -1,7 +1,8 @@
 import { AuthError, UserRepository, type Role } from '../../src-server/auth/user.repository';
 import { openStore } from '../../src-server/store/open-store';
 import type { SqlStore } from '../../src-server/store/sql-store';
-import { SyncService, sessionFor } from '../../src-server/sync/sync.service';
+import { SyncService } from '../../src-server/sync/sync.service';
+import { entityNames } from '../../src-shared/entities/index';
 import { HistoryService } from '../../src-server/sync/history.service';
 import { AdminService } from '../../src-server/auth/admin.service';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from '../../src-main/core/sync/sync-connection';
@@ -32,7 +33,8 @@ export class DirectServer {
   /** Empties every table, so one store serves many runs. */
   async reset(): Promise<void> {
     await this.store.tx(async (q) => {
-      for (const table of ['record_audit', 'mutation_results', 'changes', 'record_refs', 'records', 'devices', 'users']) await q.run(`DELETE FROM ${table}`);
+      for (const table of ['record_audit', 'mutation_results', 'changes', 'record_refs', 'records', 'device_access', 'devices', 'users', 'departments', 'roles']) await q.run(`DELETE FROM ${table}`);
+      await q.run('UPDATE org_state SET version = version + 1 WHERE id = 1');
       await q.run("DELETE FROM counters WHERE name <> 'cn'");
       await q.run("UPDATE counters SET value = 0 WHERE name = 'cn'");
     });
@@ -96,8 +98,12 @@ export class DirectConnector implements SyncConnector {
       if (error instanceof AuthError) throw new SyncFailure(error.code === 'INVALID' ? 'AUTH_FAILED' : error.code, error.message);
       throw error;
     }
-    const session = sessionFor(auth.user, auth.deviceId, this.schema);
-    const { sync } = this.server;
+    const { sync, users } = this.server;
+    const schema = this.schema;
+    const deviceId = auth.deviceId;
+    const session = await sync.session(auth.user, deviceId, schema);
+    // Each request under the access of the moment, as the server's routes do (roles, department and manager may change).
+    const now = async () => sync.session((await users.byId(auth.user.id)) ?? auth.user, deviceId, schema);
     const around = async <T>(run: () => Promise<T>): Promise<T> => {
       const fault = this.fault();
       if (fault === 'before') throw new SyncFailure('NETWORK', 'simulated: request lost');
@@ -109,27 +115,32 @@ export class DirectConnector implements SyncConnector {
       bytes: { sent: 0, received: 0 },
       push: (mutations) =>
         around(async () => {
-          const { results } = await sync.push(session, structuredClone(mutations));
+          const { results } = await sync.push(await now(), structuredClone(mutations));
           return results;
         }).then((results) => {
           const bySeq = new Map(mutations.map((m) => [m.seq, m]));
           for (const r of results) this.delivered.push({ mutation: bySeq.get(r.seq) as Mutation, result: r });
           return results;
         }),
-      pull: (cursor, limit) => around(() => sync.pull(session, cursor, limit)),
-      snapshot: (entity, after, limit) => around(() => sync.snapshot(session, entity, after, limit)),
+      pull: (cursor, limit) => around(async () => sync.pull(await now(), cursor, limit)),
+      snapshot: (entity, after, limit) =>
+        around(async () => {
+          const current = await now();
+          if (entity === entityNames[0] && after === '') await sync.startFirstSync(current);
+          return sync.snapshot(current, entity, after, limit);
+        }),
       directory: () => around(() => this.server.users.directory()),
-      history: (query) => around(() => new HistoryService(this.server.store).history(session, query.entity, query.id, query.before ?? null, query.limit ?? 20)),
-      ...this.adminOf(session.user.role, session.deviceId),
+      history: (query) => around(async () => new HistoryService(this.server.store).history(await now(), query.entity, query.id, query.before ?? null, query.limit ?? 20)),
+      ...this.adminOf(session.access.access.admin, session.deviceId),
       close() {},
     };
   }
 
   /** The admin routes' answers, refused for other roles as the HTTP routes refuse them. */
-  private adminOf(role: Role, deviceId: string): Pick<SyncConnection, 'adminUsers' | 'adminUnlock' | 'adminDevices' | 'adminRevoke' | 'adminLogins'> {
+  private adminOf(isAdmin: boolean, deviceId: string): Pick<SyncConnection, 'adminUsers' | 'adminUnlock' | 'adminDevices' | 'adminRevoke' | 'adminLogins'> {
     const admin = new AdminService(this.server.users);
     const check = () => {
-      if (role !== 'admin') throw new SyncFailure('FORBIDDEN', 'only administrators may do this');
+      if (!isAdmin) throw new SyncFailure('FORBIDDEN', 'only administrators may do this');
     };
     const by = { address: 'direct' };
     return {
