@@ -141,8 +141,8 @@ export class SyncService {
 
   /**
    * Field permissions on a write: a hidden or read-only field may not be set (on create: to
-   * anything but its default or blank; on update: to anything but its stored value). The inbox
-   * names each field and why.
+   * anything but its default or blank; on update: a read-only one to anything but its stored
+   * value, a hidden one at all). The inbox names each field and why.
    */
   private refuseFields(session: Session, entity: EntityName, changes: Record<string, unknown>, stored: Record<string, unknown> | null): void {
     const hidden = session.access.hidden[entity] ?? new Set<string>();
@@ -155,7 +155,9 @@ export class SyncService {
       if (!level) continue;
       const def = fields[field];
       const blank = value === null || value === '' || (Array.isArray(value) && value.length === 0);
-      const allowed = stored === null ? blank || (def !== undefined && 'default' in def && sameValue(def.default, value)) : sameValue(stored[field], value);
+      // A hidden field is refused even at its stored value: accepting a right guess would tell it.
+      const allowed =
+        stored === null ? blank || (def !== undefined && 'default' in def && sameValue(def.default, value)) : level === 'readonly' && sameValue(stored[field], value);
       if (!allowed) issues.push({ field, key: level === 'hidden' ? 'permission.fieldHidden' : 'permission.fieldReadonly' });
     }
     if (issues.length > 0) throw new Rejection('FORBIDDEN', `you may not change ${issues.map((i) => i.field).join(', ')} of ${entity} records`, issues);
@@ -230,7 +232,8 @@ export class SyncService {
       {
         const p = await loadRecord(q, parent.entity, parentId);
         if (!p || p.deletedAt !== null) throw new Rejection('VALIDATION', `${parent.entity} ${parentId} does not exist or was deleted`, [{ field: parent.field, key: 'validation.ref' }]);
-        if (!sees(session.access, parent.entity, p.visKey)) throw new Rejection('OUT_OF_SCOPE', `${parent.entity} ${parentId} is not visible to you any more`, [{ field: parent.field, key: 'validation.ref' }]);
+        // The child is seen under its own entity's scope, with its parent's key: that scope decides.
+        if (!sees(session.access, entity, p.visKey)) throw new Rejection('OUT_OF_SCOPE', `${parent.entity} ${parentId} is not visible to you any more`, [{ field: parent.field, key: 'validation.ref' }]);
         return p.visKey;
       }
     }
