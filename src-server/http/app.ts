@@ -8,7 +8,12 @@ import zlib from 'node:zlib';
 import { fieldDef } from '../../src-shared/entities/index';
 import {
   MAX_MESSAGE_BYTES,
+  adminDepartmentCreate,
+  adminDepartmentUpdate,
   adminLoginsQuery,
+  adminRoleCreate,
+  adminRoleUpdate,
+  adminUserUpdate,
   helloMessage,
   historyQuery,
   loginRequest,
@@ -21,6 +26,7 @@ import {
 import { AuthError, type UserRepository } from '../auth/user.repository';
 import { SignInService } from '../auth/sign-in.service';
 import { AdminService } from '../auth/admin.service';
+import { OrgError, OrgRepository } from '../auth/org.repository';
 import { type CommitNote, type Session, type SyncService } from '../sync/sync.service';
 import { ORG_CHANGED } from '../auth/org.store';
 import { entityNames } from '../../src-shared/entities/index';
@@ -150,6 +156,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       request.log.info({ code: error.code }, error.message);
       return reply.status(error.status).send({ code: error.code, message: error.message });
     }
+    if (error instanceof OrgError) {
+      request.log.info({ reason: error.reason }, error.message);
+      return reply.status(error.status).send({ code: error.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: error.message, reason: error.reason, params: error.params });
+    }
     if (error instanceof AuthError) {
       const p = authError(error);
       if (error.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
@@ -189,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refuseNul('deviceName', body.deviceName);
     const { user, deviceId, token } = await signIn.signIn(body, { address: request.ip });
     request.log.info({ user: user.username, deviceId }, 'device registered');
+    if (body.resumeDevice) await sync.continueReplica(user.id, body.resumeDevice, deviceId);
     const session = await sync.session(user, deviceId, body.schema);
     return { token, deviceId, user: { id: user.id, name: user.name, username: user.username, role: user.role }, cursor: await sync.head(), access: session.access.access };
   });
@@ -222,7 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const admin = new AdminService(users);
   const authenticateAdmin = async (request: FastifyRequest): Promise<Session> => {
     const session = await authenticate(request);
-    if (session.user.role !== 'admin') throw new ProtocolError('FORBIDDEN', 'only administrators may do this');
+    if (!session.access.access.admin) throw new ProtocolError('FORBIDDEN', 'only administrators may do this');
     return session;
   };
   const idParam = (request: FastifyRequest): string => {
@@ -263,6 +274,94 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await authenticateAdmin(request);
     const q = parse(adminLoginsQuery, request.query);
     return admin.logins(q.before, q.limit);
+  });
+
+  // The organisation: departments, roles and users' places in it. Each change raises org_state's
+  // version (OrgRepository), so every instance reloads it and connected clients are rescoped.
+  const org = new OrgRepository(store);
+  const codeParam = (request: FastifyRequest): string => {
+    const code = parse(z.object({ code: z.string().min(1).max(64) }), request.params).code;
+    refuseNul('code', code);
+    return code;
+  };
+
+  app.get('/v1/admin/departments', async (request) => {
+    await authenticateAdmin(request);
+    return { departments: await org.departments() };
+  });
+
+  app.post('/v1/admin/departments', async (request) => {
+    await authenticateAdmin(request);
+    const body = parse(adminDepartmentCreate, request.body);
+    refuseNul('parentId', body.parentId);
+    return org.createDepartment(body);
+  });
+
+  app.patch('/v1/admin/departments/:id', async (request) => {
+    await authenticateAdmin(request);
+    const id = idParam(request);
+    const body = parse(adminDepartmentUpdate, request.body);
+    refuseNul('parentId', body.parentId);
+    return org.updateDepartment(id, body);
+  });
+
+  app.delete('/v1/admin/departments/:id', async (request) => {
+    await authenticateAdmin(request);
+    const id = idParam(request);
+    await org.deleteDepartment(id);
+    return { id, deleted: true };
+  });
+
+  app.get('/v1/admin/roles', async (request) => {
+    await authenticateAdmin(request);
+    return { roles: await org.roles() };
+  });
+
+  app.post('/v1/admin/roles', async (request) => {
+    await authenticateAdmin(request);
+    const body = parse(adminRoleCreate, request.body);
+    const created = await org.createRole(body.code, body.definition);
+    request.log.info({ role: body.code }, 'role created by an administrator');
+    return created;
+  });
+
+  app.put('/v1/admin/roles/:code', async (request) => {
+    await authenticateAdmin(request);
+    const code = codeParam(request);
+    const body = parse(adminRoleUpdate, request.body);
+    const saved = await org.updateRole(code, body.definition);
+    request.log.info({ role: code }, 'role changed by an administrator');
+    return saved;
+  });
+
+  app.post('/v1/admin/roles/:code/reset', async (request) => {
+    await authenticateAdmin(request);
+    const code = codeParam(request);
+    const reset = await org.resetRole(code);
+    request.log.info({ role: code }, 'role reset to its defaults by an administrator');
+    return reset;
+  });
+
+  app.delete('/v1/admin/roles/:code', async (request) => {
+    await authenticateAdmin(request);
+    const code = codeParam(request);
+    await org.deleteRole(code);
+    request.log.info({ role: code }, 'role deleted by an administrator');
+    return { code, deleted: true };
+  });
+
+  app.patch('/v1/admin/users/:id', async (request, reply) => {
+    const session = await authenticateAdmin(request);
+    const id = idParam(request);
+    const body = parse(adminUserUpdate, request.body);
+    refuseNul('departmentId', body.departmentId);
+    refuseNul('managerId', body.managerId);
+    for (const r of body.roles ?? []) refuseNul('roles', r);
+    await org.updateUser(id, body, { userId: session.user.id });
+    const updated = (await admin.users()).find((u) => u.id === id);
+    if (!updated) return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such user' });
+    request.log.info({ userId: id, changed: Object.keys(body) }, 'user changed by an administrator');
+    return updated;
   });
 
   app.post('/v1/push', async (request) => {

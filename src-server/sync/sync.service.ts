@@ -624,6 +624,22 @@ export class SyncService {
     return { baseline: decodePrint(row.baseline), target: row.target ? decodePrint(row.target) : null, progress: row.progress ? (JSON.parse(row.progress) as RescopeProgress) : null };
   }
 
+  /**
+   * A new device of a user continuing an earlier device's replica (signing in again after its
+   * session expired): it starts from what that replica was brought in line with, so the next pull
+   * rescopes it if the user's access changed meanwhile. Another user's device is ignored.
+   */
+  async continueReplica(userId: string, fromDevice: string, toDevice: string): Promise<void> {
+    const row = await this.store.get<{ baseline: string; target: string | null }>(
+      'SELECT a.baseline, a.target FROM device_access a JOIN devices d ON d.id = a.device_id WHERE a.device_id = ? AND d.user_id = ?',
+      [fromDevice, userId],
+    );
+    if (!row) return;
+    // A rescope cut short: the replica may hold what either side allowed.
+    const baseline = row.target ? encodePrint(unionPrint(decodePrint(row.baseline), decodePrint(row.target))) : row.baseline;
+    await this.store.run('INSERT INTO device_access (device_id, baseline, target, progress, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (device_id) DO NOTHING', [toDevice, baseline, this.now()]);
+  }
+
   /** Called when a first sync starts: the snapshot is taken under the user's access as it is now. */
   async startFirstSync(session: Session): Promise<void> {
     const print = encodePrint(accessPrint(session.access));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { entityNames, type EntityName } from '../entities/index';
 import { lineItemShape } from '../sales/lines.util';
-import { access } from '../permissions/access';
+import { access, role, roleCode, roleDefinition } from '../permissions/access';
 
 /**
  * Sync protocol version 1 messages (docs/sync-protocol.md), validated with zod where they enter
@@ -155,6 +155,11 @@ export const loginRequest = z.object({
   deviceName: z.string().min(1).max(100),
   protocol: z.number().int().positive(),
   schema: z.number().int().nonnegative(),
+  /**
+   * Signing in again on a replica kept from an earlier session of the same user (it expired): that
+   * session's device id, so the server knows what the replica holds and rescopes it if needed.
+   */
+  resumeDevice: id.optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequest>;
 export const loginResponse = z.object({ token: z.string(), deviceId: id, user: sessionUser, cursor: cn, access: access.optional() });
@@ -285,12 +290,18 @@ export type HistoryPage = z.infer<typeof historyPage>;
 export const authOutcomes = ['ok', 'bad_password', 'unknown_user', 'locked', 'rate_limited', 'disabled', 'expired', 'lockout', 'unlock', 'revoke'] as const;
 export type AuthOutcome = (typeof authOutcomes)[number];
 
-/** A user as the admin screens show it: `lockedAt` after too many wrong passwords; `lastSignInAt` from the audit. */
+/**
+ * A user as the admin screens show it: `lockedAt` after too many wrong passwords; `lastSignInAt`
+ * from the audit. `role` is the first of `roles`; `department` the name of `departmentId`'s
+ * department (null: the company as a whole).
+ */
 export const adminUser = z.object({
   id,
   username: z.string(),
   name: z.string(),
   role: z.string(),
+  roles: z.array(z.string()),
+  departmentId: z.string().nullable(),
   department: z.string().nullable(),
   managerId: z.string().nullable(),
   managerName: z.string().nullable(),
@@ -343,3 +354,82 @@ export const adminLoginsPage = z.object({ entries: z.array(adminLoginEntry), nex
 export type AdminLoginsPage = z.infer<typeof adminLoginsPage>;
 export const adminUnlockResponse = z.object({ id, username: z.string(), unlocked: z.boolean() });
 export const adminRevokeResponse = z.object({ id, revoked: z.boolean() });
+
+// --- the organisation: departments, roles, users' places in it (/v1/admin/…, admins only) -------
+/**
+ * Why the server refused a change to the organisation: the refusal's body carries it beside
+ * `code` and `message` (NOT_FOUND with 404 for the three `*_missing` targets of the route,
+ * BAD_REQUEST with 400 otherwise), and the client shows `adminOrg.refused.<reason>` with `params`.
+ */
+export const orgRefusalReasons = [
+  'department_missing',
+  'role_missing',
+  'user_missing',
+  /** The parent named for a department does not exist. */
+  'parent_missing',
+  /** A department would end up under itself. */
+  'department_cycle',
+  /** Another department of that name has the same parent. */
+  'department_exists',
+  'department_has_children',
+  'department_has_users',
+  'role_exists',
+  /** A built-in role cannot be deleted (only reset). */
+  'role_builtin',
+  /** Only built-in roles have defaults to reset to. */
+  'role_custom',
+  'role_in_use',
+  /** The definition breaks a rule of roleIssues (a required or title field hidden, an unknown field). */
+  'role_invalid',
+  /** A user's roles name a role that does not exist. */
+  'unknown_role',
+  /** A user's department does not exist. */
+  'department_unknown',
+  'manager_missing',
+  'manager_self',
+  /** The manager reports (directly or not) to the user. */
+  'manager_cycle',
+  /** An administrator may not disable their own account. */
+  'self_disable',
+  /** The change would leave no active user with an administrator role. */
+  'last_admin',
+] as const;
+export type OrgRefusalReason = (typeof orgRefusalReasons)[number];
+export const orgRefusalParams = z.record(z.string(), z.union([z.string(), z.number()]));
+export const orgRefusal = z.object({ code: z.string(), message: z.string(), reason: z.enum(orgRefusalReasons), params: orgRefusalParams.default({}) });
+export type OrgRefusal = z.infer<typeof orgRefusal>;
+
+/** A department of the tree; `userCount`: the users in it directly (not in departments below). */
+export const adminDepartment = z.object({ id, name: z.string(), parentId: id.nullable(), userCount: z.number().int(), createdAt: z.number().int() });
+export type AdminDepartment = z.infer<typeof adminDepartment>;
+export const adminDepartmentsResponse = z.object({ departments: z.array(adminDepartment) });
+const departmentName = z.string().trim().min(1).max(60);
+/** POST /v1/admin/departments; `parentId` null or absent: at the top, under the company. */
+export const adminDepartmentCreate = z.object({ name: departmentName, parentId: id.nullable().default(null) });
+/** PATCH /v1/admin/departments/:id: rename, move (a new parent, null for the top), or both. */
+export const adminDepartmentUpdate = z
+  .object({ name: departmentName.optional(), parentId: id.nullable().optional() })
+  .refine((v) => v.name !== undefined || v.parentId !== undefined, 'say what to change: name or parentId');
+export const adminDepartmentDeleted = z.object({ id, deleted: z.literal(true) });
+
+/** A role with how many users hold it; `customized`: a built-in role an admin has changed (it can be reset). */
+export const adminRole = role.extend({ userCount: z.number().int(), customized: z.boolean() });
+export type AdminRole = z.infer<typeof adminRole>;
+export const adminRolesResponse = z.object({ roles: z.array(adminRole) });
+/** POST /v1/admin/roles: a custom role. */
+export const adminRoleCreate = z.object({ code: roleCode, definition: roleDefinition });
+/** PUT /v1/admin/roles/:code: a role's whole definition (built-in or custom). */
+export const adminRoleUpdate = z.object({ definition: roleDefinition });
+export const adminRoleDeleted = z.object({ code: z.string(), deleted: z.literal(true) });
+
+/** PATCH /v1/admin/users/:id: what to change; `departmentId` / `managerId` null clear them. Answers the adminUser. */
+export const adminUserUpdate = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    departmentId: id.nullable().optional(),
+    managerId: id.nullable().optional(),
+    roles: z.array(z.string().min(1).max(40)).min(1).max(20).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'say what to change');
+export type AdminUserUpdate = z.infer<typeof adminUserUpdate>;
