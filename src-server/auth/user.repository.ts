@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { SqlRunner, SqlStore } from '../store/sql-store';
 import { AuthAuditRepository, type AuthOutcome } from './auth-audit.repository';
-import { builtinRoleCodes, isBuiltinRole, type BuiltinRole } from '../../src-shared/permissions/access';
+import { builtinRoleCodes, type BuiltinRole } from '../../src-shared/permissions/access';
 import { bumpOrgVersion, parseRoles } from './org.store';
 import { hashPassword, hashToken, newDeviceToken, verifyPassword } from './password.util';
 
@@ -199,6 +199,11 @@ export class UserRepository {
   async byId(id: string): Promise<User | undefined> {
     const row = await this.store.get<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
     return row ? toUser(row) : undefined;
+  }
+
+  /** Each department's name by its id. */
+  async departmentNames(): Promise<Map<string, string>> {
+    return new Map((await this.store.all<{ id: string; name: string }>('SELECT id, name FROM departments')).map((d) => [d.id, d.name]));
   }
 
   /** What every signed-in user may know of the others: names and roles, for owners and pickers. */

@@ -19,7 +19,7 @@ import {
   type ChangeKind,
   type StoredRecord,
 } from './record.store';
-import { effectiveParent, GLOBAL_KEY, inScope, POOL_KEY, sees, standaloneAccess, visibilityChildren, visibilityParents } from './visibility';
+import { effectiveParent, GLOBAL_KEY, POOL_KEY, sees, standaloneAccess, visibilityChildren, visibilityParents } from './visibility';
 import { OrgStore, type ServerAccess } from '../auth/org.store';
 import { can, type PermissionAction } from '../../src-shared/permissions/access';
 import { accessPrint, decodePrint, encodePrint, rescopePage, samePrint, unionPrint, type AccessPrint, type RescopeProgress } from './rescope';

@@ -64,12 +64,13 @@ export type Access = z.infer<typeof access>;
 
 const ALL_ACTIONS: PermissionAction[] = [...permissionActions];
 
-/** Fields that may not be hidden: required ones and the record's title (every list and picker shows it). */
+/**
+ * Fields that may not be hidden: the record's title (every list, picker and link shows it). A
+ * required field may be hidden (a temp agent who must not see contract amounts); a user who cannot
+ * see it cannot create such records, and the client does not ask them for it on an edit.
+ */
 export function unhideableFields(entity: EntityName): Set<string> {
-  const def = entities[entity];
-  const out = new Set<string>([def.titleField as string]);
-  for (const [name, f] of Object.entries(def.fields as Record<string, FieldDef>)) if (f.required) out.add(name);
-  return out;
+  return new Set<string>([entities[entity].titleField as string]);
 }
 
 /** Issues with a role definition an admin saved, as [field path, i18n key]. */
