@@ -24,6 +24,7 @@ import { MyTasksPage } from './pages/MyTasksPage';
 import { PipelinePage } from './pages/PipelinePage';
 import { PoolPage } from './pages/PoolPage';
 import { AdminDevicesPage, AdminLoginsPage, AdminUsersPage } from './pages/AdminPages';
+import { AdminDepartmentsPage, AdminRolesPage } from './pages/AdminOrgPages';
 import { QuotePrintPage } from './pages/QuotePrintPage';
 import { reportError, useApp } from './state/app.store';
 import { loadDirectory } from './state/directory.store';
@@ -57,7 +58,8 @@ export function App() {
     const off = connection.onState((state, reconnected) => {
       useApp.getState().setConnection(state, reconnected);
       if (reconnected) {
-        api['sync.status']({}).then(useApp.getState().setSync).catch(reportError);
+        // Events were missed meanwhile: the status and the session with the user's access.
+        refreshSession().catch(reportError);
         void loadDirectory();
       }
     });
@@ -88,6 +90,9 @@ export function App() {
           break;
         case 'conflicts':
           store.setOpenConflicts(event.open);
+          break;
+        case 'access':
+          store.setAccess(event.access);
           break;
         case 'reset':
           // Another replica: every cached name, list position and loaded view belongs to the old one.
@@ -167,6 +172,8 @@ const pages: Record<PageName, () => ReactNode> = {
   myTasks: () => <MyTasksPage />,
   pool: () => <PoolPage />,
   adminUsers: () => <AdminUsersPage />,
+  adminDepartments: () => <AdminDepartmentsPage />,
+  adminRoles: () => <AdminRolesPage />,
   adminDevices: () => <AdminDevicesPage />,
   adminLogins: () => <AdminLoginsPage />,
 };

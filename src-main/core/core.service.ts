@@ -14,9 +14,11 @@ import { logCore } from './log';
 import { ConflictRepository } from './sync/conflict.repository';
 import { SyncEngine } from './sync/sync-engine';
 import type { SyncConnection, SyncConnector } from './sync/sync-connection';
+import type { AdminOrgAnswer, AdminOrgRequest } from '../../src-shared/sync/admin-org.contract';
 import { WsConnector } from './sync/ws-connector';
 import { SyncLogRepository } from './sync/sync-log.repository';
 import { CrmError } from '../../src-shared/result';
+import type { Access } from '../../src-shared/permissions/access';
 import type { CoreOptions } from './worker/worker-protocol';
 import { convertLead } from './sales/lead-convert';
 import { afterActivityLogged, afterNextFollowUpSet } from './sales/follow-up-task';
@@ -82,6 +84,7 @@ export class CoreService {
       },
       onReset: () => this.emit({ type: 'reset' }),
       onConflicts: (open) => this.emit({ type: 'conflicts', open }),
+      onAccess: (access) => this.emit({ type: 'access', access }),
     });
     if (readMeta(this.replica.sqlite, 'searchIndexVersion') !== String(SEARCH_INDEX_VERSION)) {
       const n = this.records.rebuildSearch();
@@ -157,11 +160,17 @@ export class CoreService {
     return status;
   }
 
+  /** What the user asks the core to write is checked against their permissions (see record-access.ts). */
+  private get asUser(): { access: Access | null } {
+    return { access: this.sync.access() };
+  }
+
   /** Settles a conflict-inbox entry (see the contract's conflict.resolve). */
   private resolveConflict(id: number, action: ConflictAction, values: Record<string, unknown> | undefined): { resolved: boolean } {
     const entry = this.conflicts.find(id);
     if (!entry || entry.resolvedAt !== null) return { resolved: false };
     const { entity, recordId } = entry;
+    const asUser = this.asUser;
     const editable = (input: Record<string, unknown>) => {
       const fields = entities[entity].fields as Record<string, FieldDef>;
       return Object.fromEntries(Object.entries(input).filter(([k]) => k === 'ownerId' || (Object.hasOwn(fields, k) && !fields[k]?.system)));
@@ -176,28 +185,28 @@ export class CoreService {
         break;
       case 'mine':
         if (!live()) throw new CrmError('NOT_FOUND', `${entity} ${recordId} is no longer on this device`);
-        this.records.update(entity, recordId, editable(entry.mine));
+        this.records.update(entity, recordId, editable(entry.mine), asUser);
         break;
       case 'restore': {
         const record = this.records.find(entity, recordId);
         if (!record) throw new CrmError('NOT_FOUND', `${entity} ${recordId} is no longer on this device`);
-        if (record.deletedAt !== null) this.records.restore(entity, recordId);
+        if (record.deletedAt !== null) this.records.restore(entity, recordId, asUser);
         const mine = editable(entry.mine);
-        if (Object.keys(mine).length > 0) this.records.update(entity, recordId, mine);
+        if (Object.keys(mine).length > 0) this.records.update(entity, recordId, mine, asUser);
         break;
       }
       case 'resend': {
         const input = editable(values ?? entry.mine);
         if (entry.op === 'create') {
           const reuseId = !this.records.find(entity, recordId) && entry.code !== 'DUPLICATE_ID';
-          this.records.create(entity, input, reuseId ? recordId : undefined);
+          this.records.create(entity, input, reuseId ? recordId : undefined, asUser);
         } else if (entry.op === 'update') {
           if (!live()) throw new CrmError('NOT_FOUND', `${entity} ${recordId} is no longer on this device`);
-          this.records.update(entity, recordId, input);
+          this.records.update(entity, recordId, input, asUser);
         } else if (entry.op === 'delete') {
-          if (live()) this.records.delete(entity, recordId);
+          if (live()) this.records.delete(entity, recordId, asUser);
         } else if (entry.op === 'restore') {
-          this.records.restore(entity, recordId);
+          this.records.restore(entity, recordId, asUser);
         }
         break;
       }
@@ -250,9 +259,23 @@ export class CoreService {
    * (which would refuse it too), so the answer is the same offline; signed out it is SERVER_REQUIRED.
    */
   private askAdmin<T>(ask: (conn: SyncConnection) => Promise<T>): Promise<T> {
+    // The roles' admin flag when the server sent the access (custom roles may have it); else the role's name.
     const role = this.sync.user?.role;
-    if (role !== undefined && role !== 'admin') throw new CrmError('FORBIDDEN', 'only administrators may use the admin screens');
+    const admin = this.sync.access()?.admin ?? (role === undefined ? undefined : role === 'admin');
+    if (admin === false) throw new CrmError('FORBIDDEN', 'only administrators may use the admin screens');
     return this.sync.askServer(ask);
+  }
+
+  /**
+   * An organisation request (admin.departments, admin.role.*, ...): the server's answer, or its
+   * refusal as an error whose issue names the reason in words (adminOrg.refused.<reason>).
+   */
+  private async askOrg<R extends AdminOrgRequest>(request: R): Promise<AdminOrgAnswer<R['op']>> {
+    const answer = await this.askAdmin((conn) => conn.adminOrg(request));
+    if (answer.ok) return answer.value;
+    const { reason, message, params } = answer.refusal;
+    const missing = reason === 'department_missing' || reason === 'role_missing' || reason === 'user_missing';
+    throw new CrmError(missing ? 'NOT_FOUND' : 'VALIDATION', message, [{ field: typeof params.field === 'string' ? params.field : '', key: `adminOrg.refused.${reason}`, params }]);
   }
 
   readonly handlers: ApiHandlers = {
@@ -264,22 +287,23 @@ export class CoreService {
         user: this.user,
         dataDir: this.options.dataDir,
         session: this.sync.user,
+        access: this.sync.access(),
       };
     },
     'record.list': (q) => this.timed(`list ${q.entity}`, () => this.records.list(q)),
     'record.get': ({ entity, id }) => this.records.get(entity, id),
     'record.create': ({ entity, values, id }) => {
-      const created = this.records.create(entity, values, id);
+      const created = this.records.create(entity, values, id, this.asUser);
       if (entity === 'activity') afterActivityLogged(this.records, this.replica.sqlite, created, this.user.id, this.locale());
       return created;
     },
     'record.update': ({ entity, id, values }) => {
-      const updated = this.records.update(entity, id, values);
+      const updated = this.records.update(entity, id, values, this.asUser);
       if ((entity === 'account' || entity === 'lead') && 'nextFollowUpAt' in values) afterNextFollowUpSet(this.records, this.replica.sqlite, entity, updated, this.user.id, this.locale());
       return updated;
     },
-    'record.delete': ({ entity, id }) => ({ deleted: this.records.delete(entity, id) }),
-    'record.restore': ({ entity, id }) => this.records.restore(entity, id),
+    'record.delete': ({ entity, id }) => ({ deleted: this.records.delete(entity, id, this.asUser) }),
+    'record.restore': ({ entity, id }) => this.records.restore(entity, id, this.asUser),
     'record.history': ({ entity, id, before, limit }) =>
       this.sync.askServer(async (conn) => (await conn.history({ entity, id, before, limit })) ?? { entries: [], nextBefore: null }),
     'admin.users': () => this.askAdmin(async (conn) => ({ users: await conn.adminUsers() })),
@@ -299,7 +323,19 @@ export class CoreService {
       });
     },
     'admin.logins': ({ before, limit }) => this.askAdmin((conn) => conn.adminLogins({ before, limit })),
-    'lead.convert': (input) => convertLead(this.records, this.replica.sqlite, input),
+    'admin.departments': () => this.askOrg({ op: 'departments' }),
+    'admin.department.save': ({ id, name, parentId }) => {
+      if (id !== undefined) return this.askOrg({ op: 'updateDepartment', id, name, parentId });
+      if (name === undefined) throw new CrmError('VALIDATION', 'a new department needs a name', [{ field: 'name', key: 'validation.required' }]);
+      return this.askOrg({ op: 'createDepartment', name, parentId: parentId ?? null });
+    },
+    'admin.department.delete': ({ id }) => this.askOrg({ op: 'deleteDepartment', id }),
+    'admin.roles': () => this.askOrg({ op: 'roles' }),
+    'admin.role.save': ({ code, definition, create }) => this.askOrg({ op: create ? 'createRole' : 'updateRole', code, definition }),
+    'admin.role.reset': ({ code }) => this.askOrg({ op: 'resetRole', code }),
+    'admin.role.delete': ({ code }) => this.askOrg({ op: 'deleteRole', code }),
+    'admin.user.update': ({ userId, change }) => this.askOrg({ op: 'updateUser', id: userId, change }),
+    'lead.convert': (input) => convertLead(this.records, this.replica.sqlite, input, this.sync.access()),
     'pool.claim': ({ accountId }) => this.pool.claim(accountId),
     'pool.release': ({ accountId }) => this.pool.release(accountId),
     'pool.status': ({ accountId }) => this.pool.status(accountId),

@@ -8,6 +8,7 @@ import { formatDateTime, formatDecimal } from '../format/field-format';
 import { useT } from '../i18n/use-t';
 import { reportError, useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
+import { useCan } from '../state/access';
 import { useNow } from '../state/use-now';
 import { activityDefaults, coordinateText, currentPosition, groupByDay, timelineField, type TimelineParent } from './activity-timeline.util';
 import { Icon } from './icons';
@@ -128,6 +129,8 @@ export function ActivityTimeline({ parentEntity, parent }: { parentEntity: Timel
   // 今天 / 昨天 labels stay right past midnight.
   const now = useNow(60_000);
   const rows = loaded?.rows ?? null;
+  const canRead = useCan('activity', 'read');
+  const canLog = useCan('activity', 'create');
 
   // Names of the contacts and deals the activities mention (not the page's own record).
   useEffect(() => {
@@ -161,6 +164,8 @@ export function ActivityTimeline({ parentEntity, parent }: { parentEntity: Timel
   const today = localDayIndex(now, offsetAt(now));
   const groups = rows ? groupByDay(rows, offsetAt) : [];
   const dayLabel = (day: number, at: number) => (day === today ? t('timeline.today') : day === today - 1 ? t('timeline.yesterday') : formatDayHeading(at, now, t.locale));
+  // Activities the user's roles cannot read are not on the device.
+  if (!canRead) return null;
 
   return (
     <section className="card timeline-card" data-testid="activity-timeline">
@@ -169,16 +174,18 @@ export function ActivityTimeline({ parentEntity, parent }: { parentEntity: Timel
           {t('timeline.title')}
           {loaded && <span className="count-pill">{loaded.total.toLocaleString(t.locale)}</span>}
         </h2>
-        <div className="timeline-actions">
-          <button type="button" className="btn btn-small" onClick={checkIn} disabled={locating} data-testid="check-in">
-            {locating ? <span className="spinner spinner-small" aria-hidden="true" /> : <TypeIcon type="checkin" />}
-            {locating ? t('timeline.locating') : t('timeline.checkin')}
-          </button>
-          <button type="button" className="btn btn-small btn-primary" onClick={() => open({ type: 'call' })} data-testid="log-activity">
-            <Icon name="plus" />
-            {t('timeline.log')}
-          </button>
-        </div>
+        {canLog && (
+          <div className="timeline-actions">
+            <button type="button" className="btn btn-small" onClick={checkIn} disabled={locating} data-testid="check-in">
+              {locating ? <span className="spinner spinner-small" aria-hidden="true" /> : <TypeIcon type="checkin" />}
+              {locating ? t('timeline.locating') : t('timeline.checkin')}
+            </button>
+            <button type="button" className="btn btn-small btn-primary" onClick={() => open({ type: 'call' })} data-testid="log-activity">
+              <Icon name="plus" />
+              {t('timeline.log')}
+            </button>
+          </div>
+        )}
       </header>
       {!loaded && !failed && <div className="card-message">{t('common.loading')}</div>}
       {!loaded && failed && <div className="card-message">{t('error.internal')}</div>}
@@ -229,6 +236,8 @@ function TimelineItem({ row, parentEntity }: { row: RecordData; parentEntity: Ti
   const hasCoords = typeof row.latitude === 'number' && typeof row.longitude === 'number';
   const contact = parentEntity !== 'contact' ? refTitle('contact', row.contactId) : undefined;
   const deal = parentEntity !== 'opportunity' ? refTitle('opportunity', row.opportunityId) : undefined;
+  const canEdit = useCan('activity', 'update');
+  const canDelete = useCan('activity', 'delete');
 
   return (
     <li className={`timeline-item timeline-${type}`} data-testid="timeline-item" data-type={type}>
@@ -247,12 +256,16 @@ function TimelineItem({ row, parentEntity }: { row: RecordData; parentEntity: Ti
             <UserName id={row.ownerId} />
           </span>
           <span className="timeline-item-actions">
-            <button type="button" className="icon-button" title={t('common.edit')} aria-label={t('common.edit')} onClick={() => openForm({ entity: 'activity', record: row })} data-testid="timeline-edit">
-              <Icon name="edit" size={14} />
-            </button>
-            <button type="button" className="icon-button icon-button-danger" title={t('common.delete')} aria-label={t('common.delete')} onClick={() => void deleteWithUndo('activity', row)} data-testid="timeline-delete">
-              <Icon name="trash" size={14} />
-            </button>
+            {canEdit && (
+              <button type="button" className="icon-button" title={t('common.edit')} aria-label={t('common.edit')} onClick={() => openForm({ entity: 'activity', record: row })} data-testid="timeline-edit">
+                <Icon name="edit" size={14} />
+              </button>
+            )}
+            {canDelete && (
+              <button type="button" className="icon-button icon-button-danger" title={t('common.delete')} aria-label={t('common.delete')} onClick={() => void deleteWithUndo('activity', row)} data-testid="timeline-delete">
+                <Icon name="trash" size={14} />
+              </button>
+            )}
           </span>
         </div>
         <button type="button" className="link timeline-subject" onClick={() => navigate({ view: 'detail', entity: 'activity', id: row.id })} data-testid="timeline-subject">

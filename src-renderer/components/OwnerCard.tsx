@@ -6,6 +6,7 @@ import type { MessageKey } from '../../src-shared/i18n/index';
 import { errorMessageKey } from '../../src-shared/result';
 import { api } from '../api/client';
 import { useT } from '../i18n/use-t';
+import { useCan } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import { canReassign, leavesMyReplica, ownerCandidates, userDetail, userName, type DirectoryUser } from '../state/directory';
 import { useDirectory, useUserLookup } from '../state/directory.store';
@@ -88,12 +89,14 @@ export function OwnerCard({ record, entity = 'account', followsParent = false, o
   // An account in the pool changes hands by being claimed (the pool card), not by reassigning.
   const possible = canReassign(users, ownerId) && record.poolState !== 'pool';
   const text = entity === 'account' ? accountText : recordText;
+  // Giving a record to someone else is the `assign` permission; without it there is nothing to offer.
+  const canAssign = useCan(entity, 'assign');
 
   return (
     <section className="card related-card owner-card" data-testid={entity === 'account' ? 'account-owner' : 'record-owner'}>
       <header className="card-header">
         <h2 className="card-title">{t('owner.title')}</h2>
-        {!followsParent && (
+        {!followsParent && canAssign && (
           <button
             type="button"
             className="btn btn-small"

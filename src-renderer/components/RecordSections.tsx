@@ -7,6 +7,7 @@ import { recordTitle } from '../format/record-title';
 import { badgeClass, isBadgeEnum } from '../format/status-tone';
 import { formatFieldValue, formatPhoneForReading } from '../format/field-format';
 import { useT } from '../i18n/use-t';
+import { useHiddenFields } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import { formSections } from '../forms/form-values';
 import { formatDateTime } from '../format/field-format';
@@ -96,14 +97,15 @@ export function FieldValue({ name, def, record }: { name: string; def: FieldDef;
   }
 }
 
-/** Every field of a record, grouped by the definition's sections, read-only. */
+/** Every field of a record the user may see, grouped by the definition's sections, read-only. */
 export function RecordSections({ entity, record, omit = [] }: { entity: EntityName; record: RecordData; omit?: string[] }) {
   const t = useT();
+  const hidden = useHiddenFields(entity);
   const sections = formSections(entity, { includeSystem: true });
   return (
     <>
       {sections.map(({ section, fields }) => {
-        const shown = fields.filter((f) => !omit.includes(f.name));
+        const shown = fields.filter((f) => !omit.includes(f.name) && !hidden.has(f.name));
         if (shown.length === 0) return null;
         return (
           <section key={section} className="card" data-testid={`section-${section}`}>

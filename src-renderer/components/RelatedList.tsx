@@ -6,6 +6,7 @@ import { formatFieldValue } from '../format/field-format';
 import { badgeClass, isBadgeEnum } from '../format/status-tone';
 import { useT } from '../i18n/use-t';
 import { childCanBeAdded, childDefaults, itemSpec, relatedFilter, type RelatedSpec } from '../pages/detail-config';
+import { useCan, useHiddenFields } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
 import { deleteWithUndo } from '../state/record-actions';
@@ -40,6 +41,11 @@ export function RelatedList({ parentEntity, parent, spec, extraBadge }: RelatedL
   const list = useRecordList({ entity: spec.entity, filters: [relatedFilter(spec, parent.id)], sort: [def.defaultSort], limit: LIMIT });
   const [, setTitlesLoaded] = useState(0);
   const rows = list.status === 'ready' ? list.value.rows : null;
+  const canRead = useCan(spec.entity, 'read');
+  const canCreate = useCan(spec.entity, 'create');
+  const canEdit = useCan(spec.entity, 'update');
+  const canDelete = useCan(spec.entity, 'delete');
+  const hidden = useHiddenFields(spec.entity);
 
   // Names of the records the items mention (an opportunity's stage).
   useEffect(() => {
@@ -61,10 +67,13 @@ export function RelatedList({ parentEntity, parent, spec, extraBadge }: RelatedL
 
   const valueText = (row: RecordData, name: string): string => {
     const f = fields[name];
-    if (!f) return '';
+    if (!f || hidden.has(name)) return '';
     if (f.kind === 'ref') return isEntityName(f.entity) ? (refTitle(f.entity, row[name]) ?? '') : '';
     return formatFieldValue(f, row[name], t, { record: row });
   };
+
+  // Children the user's roles cannot read are not on the device: no card for them.
+  if (!canRead) return null;
 
   return (
     <section className="card related-card" data-testid={`related-${spec.entity}`}>
@@ -73,7 +82,7 @@ export function RelatedList({ parentEntity, parent, spec, extraBadge }: RelatedL
           {t(text.nav)}
           {list.status === 'ready' && <span className="count-pill">{list.value.total}</span>}
         </h2>
-        {childCanBeAdded(spec) && (
+        {childCanBeAdded(spec) && canCreate && (
           <button type="button" className="btn btn-small btn-primary" onClick={add} data-testid={`add-${spec.entity}`}>
             <Icon name="plus" />
             {t(text.add)}
@@ -100,7 +109,7 @@ export function RelatedList({ parentEntity, parent, spec, extraBadge }: RelatedL
                   {item.badges.map((name) => {
                     const f = fields[name];
                     const v = row[name];
-                    if (f?.kind !== 'enum' || typeof v !== 'string') return null;
+                    if (f?.kind !== 'enum' || typeof v !== 'string' || hidden.has(name)) return null;
                     const label = t.enumLabel(f.enumName, v);
                     return (
                       <span key={name} className={isBadgeEnum(f.enumName) ? `${badgeClass(f.enumName, v)} chip-small` : 'chip chip-small'}>
@@ -118,19 +127,23 @@ export function RelatedList({ parentEntity, parent, spec, extraBadge }: RelatedL
                   )}
                 </div>
                 <div className="related-actions">
-                  <button type="button" className="icon-button" title={t('common.edit')} aria-label={t('common.edit')} onClick={() => openForm({ entity: spec.entity, record: row })} data-testid="related-edit">
-                    <Icon name="edit" />
-                  </button>
-                  <button
-                    type="button"
-                    className="icon-button icon-button-danger"
-                    title={t('common.delete')}
-                    aria-label={t('common.delete')}
-                    onClick={() => void deleteWithUndo(spec.entity, row)}
-                    data-testid="related-delete"
-                  >
-                    <Icon name="trash" />
-                  </button>
+                  {canEdit && (
+                    <button type="button" className="icon-button" title={t('common.edit')} aria-label={t('common.edit')} onClick={() => openForm({ entity: spec.entity, record: row })} data-testid="related-edit">
+                      <Icon name="edit" />
+                    </button>
+                  )}
+                  {canDelete && (
+                    <button
+                      type="button"
+                      className="icon-button icon-button-danger"
+                      title={t('common.delete')}
+                      aria-label={t('common.delete')}
+                      onClick={() => void deleteWithUndo(spec.entity, row)}
+                      data-testid="related-delete"
+                    >
+                      <Icon name="trash" />
+                    </button>
+                  )}
                 </div>
               </li>
             );

@@ -1,6 +1,8 @@
 import type { EntityName } from '../../src-shared/entities/index';
 import type { MessageKey } from '../../src-shared/i18n/index';
+import { can } from '../../src-shared/permissions/access';
 import { useT } from '../i18n/use-t';
+import { pageAllowed, useAccess } from '../state/access';
 import { useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
 import { adminPages, listHash, pageHash, routeEntity, type PageName } from '../state/routes';
@@ -20,6 +22,8 @@ const pageLabel: Record<PageName, MessageKey> = {
   myTasks: 'nav.myTasks',
   pool: 'nav.pool',
   adminUsers: 'nav.adminUsers',
+  adminDepartments: 'nav.adminDepartments',
+  adminRoles: 'nav.adminRoles',
   adminDevices: 'nav.adminDevices',
   adminLogins: 'nav.adminLogins',
 };
@@ -53,6 +57,7 @@ export function Sidebar() {
   const route = useApp((s) => s.route);
   const navigate = useApp((s) => s.navigate);
   const version = useApp((s) => s.info?.version);
+  const access = useAccess();
   return (
     <nav className="sidebar" aria-label={t('nav.modules')}>
       <div className="brand">
@@ -62,37 +67,43 @@ export function Sidebar() {
         <span className="brand-name">{t('app.name')}</span>
       </div>
       <div className="nav-scroll">
-        {groups.map((group) => (
-          <div key={group.label} className="nav-group" role="group" aria-labelledby={`nav-group-${group.label}`}>
-            <div className="nav-group-label" id={`nav-group-${group.label}`}>
-              {t(group.label)}
+        {groups.map((group) => {
+          // Modules the user's roles cannot read are not offered (their records are not on the device).
+          const pages = (group.pages ?? []).filter((page) => pageAllowed(access, page));
+          const readable = group.entities.filter((entity) => can(access, entity, 'read'));
+          if (pages.length === 0 && readable.length === 0) return null;
+          return (
+            <div key={group.label} className="nav-group" role="group" aria-labelledby={`nav-group-${group.label}`}>
+              <div className="nav-group-label" id={`nav-group-${group.label}`}>
+                {t(group.label)}
+              </div>
+              <ul className="nav-list">
+                {group.label !== 'nav.group.customers' && pages.map((page) => <PageLink key={page} page={page} />)}
+                {readable.map((entity) => {
+                  const active = routeEntity(route) === entity;
+                  return (
+                    <li key={entity}>
+                      <a
+                        href={listHash(entity)}
+                        className={`nav-item${active ? ' is-active' : ''}`}
+                        aria-current={active ? 'page' : undefined}
+                        data-testid={`nav-${entity}`}
+                        onClick={(e) => {
+                          e.preventDefault();
+                          navigate({ view: 'list', entity });
+                        }}
+                      >
+                        <Icon name={entityIcon[entity]} size={17} />
+                        <span>{t(entityText[entity].nav)}</span>
+                      </a>
+                    </li>
+                  );
+                })}
+                {group.label === 'nav.group.customers' && pages.map((page) => <PageLink key={page} page={page} />)}
+              </ul>
             </div>
-            <ul className="nav-list">
-              {group.label !== 'nav.group.customers' && group.pages?.map((page) => <PageLink key={page} page={page} />)}
-              {group.entities.map((entity) => {
-                const active = routeEntity(route) === entity;
-                return (
-                  <li key={entity}>
-                    <a
-                      href={listHash(entity)}
-                      className={`nav-item${active ? ' is-active' : ''}`}
-                      aria-current={active ? 'page' : undefined}
-                      data-testid={`nav-${entity}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate({ view: 'list', entity });
-                      }}
-                    >
-                      <Icon name={entityIcon[entity]} size={17} />
-                      <span>{t(entityText[entity].nav)}</span>
-                    </a>
-                  </li>
-                );
-              })}
-              {group.label === 'nav.group.customers' && group.pages?.map((page) => <PageLink key={page} page={page} />)}
-            </ul>
-          </div>
-        ))}
+          );
+        })}
         <AdminNav />
         <ConflictsNav />
       </div>
@@ -104,7 +115,8 @@ export function Sidebar() {
 /** 管理: users, devices and sign-ins, offered only to a signed-in administrator (the server checks too). */
 function AdminNav() {
   const t = useT();
-  const isAdmin = useApp((s) => s.info?.session?.role === 'admin');
+  // The roles' admin flag once the server sent the access (custom roles may have it), else the built-in role.
+  const isAdmin = useApp((s) => s.info?.access?.admin ?? s.info?.session?.role === 'admin');
   if (!isAdmin) return null;
   return (
     <div className="nav-group" role="group" aria-labelledby="nav-group-admin" data-testid="nav-group-admin">

@@ -45,6 +45,8 @@ const paths = {
   pool: 'M2 12c2-2 4-2 6 0s4 2 6 0 4-2 6 0M2 17c2-2 4-2 6 0s4 2 6 0 4-2 6 0M12 3v6M9 6l3 3 3-3',
   adminUsers: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10zM12 11a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5M8 16a4 4 0 0 1 8 0',
   adminDevices: 'M2 3h20v14H2zM8 21h8M12 17v4',
+  adminDepartments: 'M9 3h6v5H9zM3 16h6v5H3zM15 16h6v5h-6zM12 8v4M6 16v-4h12v4',
+  adminRoles: 'M12 2 4 5v6c0 5 3.5 9.3 8 11 4.5-1.7 8-6 8-11V5l-8-3zM9 12l2 2 4-4',
   adminLogins: 'M15 3h4a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2h-4M10 17l5-5-5-5M15 12H3',
   lock: 'M5 11h14v10H5zM8 11V7a4 4 0 0 1 8 0v4',
 } as const;

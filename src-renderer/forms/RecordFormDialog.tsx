@@ -12,6 +12,7 @@ import { LinesEditor } from './LinesEditor';
 import { RefsInput } from './RefsInput';
 import { StageSelect } from './StageSelect';
 import { useT, type Translator } from '../i18n/use-t';
+import { useHiddenFields, useReadonlyFields, visibleFields } from '../state/access';
 import { reportError, useApp, type FormRequest } from '../state/app.store';
 import { entityText } from '../state/entity-text';
 import { checkForm, formSections, initialFormState, type FormField, type FormState } from './form-values';
@@ -53,7 +54,16 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
   const navigate = useApp((s) => s.navigate);
   const pushToast = useApp((s) => s.pushToast);
   const { entity, record } = request;
-  const sections = useMemo(() => formSections(entity, { includeSystem: record !== undefined }), [entity, record]);
+  // Fields the user's roles hide are not in the form; read-only ones are there, locked.
+  const hidden = useHiddenFields(entity);
+  const readonly = useReadonlyFields(entity);
+  const sections = useMemo(
+    () =>
+      formSections(entity, { includeSystem: record !== undefined })
+        .map((s) => ({ ...s, fields: visibleFields(s.fields, hidden) }))
+        .filter((s) => s.fields.length > 0),
+    [entity, record, hidden],
+  );
   const [state, setState] = useState<FormState>(() => initialFormState(entity, record, request.defaults));
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -81,7 +91,8 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
   }, [entity, source, titles]);
 
   useEffect(() => {
-    const first = formRef.current?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled]), textarea:not([disabled])');
+    // :enabled also passes over the inputs of locked (read-only) fields, disabled by their fieldset.
+    const first = formRef.current?.querySelector<HTMLElement>('input:enabled, select:enabled, textarea:enabled');
     first?.focus();
   }, []);
 
@@ -133,6 +144,15 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
         setFormError(unknown.length > 0 ? unknown.map((i) => `${i.field}: ${issueMessage(t, entity, i)}`).join('; ') : t('error.validation'));
         return;
       }
+      // The user's roles refused it (the access changed while the form was open): said at the
+      // fields concerned, or as a whole (creating such records at all).
+      if (error instanceof ApiError && error.code === 'FORBIDDEN' && error.issues) {
+        const known = new Set(sections.flatMap((s) => s.fields.map((f) => f.name)));
+        setServerIssues(error.issues.filter((i) => known.has(i.field)));
+        const unknown = error.issues.filter((i) => !known.has(i.field));
+        setFormError(unknown.length > 0 ? unknown.map((i) => (i.field === 'id' ? issueMessage(t, entity, i) : `${t.field(entity, i.field)}: ${issueMessage(t, entity, i)}`)).join('; ') : t('permission.refused'));
+        return;
+      }
       if (error instanceof ApiError) {
         if (error.code === 'INTERNAL') console.error(error);
         setFormError(t.dyn(errorMessageKey(error.code)));
@@ -180,6 +200,7 @@ export function RecordFormDialog({ request }: { request: FormRequest }) {
                       derivedText={derived[name]}
                       showProblems={submitted || touched.has(name)}
                       labelHidden={def.kind === 'lines' && shownFields(fields).length === 1}
+                      locked={readonly.has(name)}
                       onChange={(v) => change(name, v)}
                       onRefChange={(id, title) => {
                         setTitles((prev) => ({ ...prev, [name]: title }));
@@ -223,6 +244,8 @@ export interface FieldRowProps {
   showProblems?: boolean;
   /** The label is for screen readers only (the section's legend already says it). */
   labelHidden?: boolean;
+  /** The user's roles may see the field but not change it: the input is there, disabled, and says why. */
+  locked?: boolean;
   onChange(value: string | boolean): void;
   onRefChange(id: string, title: string): void;
   onBlur(): void;
@@ -240,7 +263,7 @@ function allowedValues(entity: EntityName, name: string, values: readonly string
 }
 
 /** One generated input with its label and message; also used to correct a refused change in the conflict inbox. */
-export function FieldRow({ entity, name, def, value, record, refTitleText, issue, formState, derivedText, showProblems, labelHidden, onChange, onRefChange, onBlur }: FieldRowProps) {
+export function FieldRow({ entity, name, def, value, record, refTitleText, issue, formState, derivedText, showProblems, labelHidden, locked, onChange, onRefChange, onBlur }: FieldRowProps) {
   const t = useT();
   const id = `field-${entity}-${name}`;
   const errorId = `${id}-error`;
@@ -363,6 +386,23 @@ export function FieldRow({ entity, name, def, value, record, refTitleText, issue
     }
   }
 
+  // System and derived fields are read-only for everyone already, and say so.
+  const lockedByRole = locked === true && derivedText === undefined && !def.system;
+  const lockNote = lockedByRole && (
+    <span className="form-label-note is-locked" title={t('permission.readonlyHint')} data-testid={`readonly-${name}`}>
+      {t('permission.readonly')}
+    </span>
+  );
+  if (lockedByRole) {
+    // A disabled fieldset disables every control inside, the pickers' buttons too.
+    control = (
+      <fieldset className="field-locked" disabled title={t('permission.readonlyHint')}>
+        {control}
+        {def.kind === 'bool' && lockNote}
+      </fieldset>
+    );
+  }
+
   return (
     <div className={`form-row${isWide(def, name) ? ' is-wide' : ''}${def.kind === 'bool' ? ' is-check' : ''}`}>
       {def.kind !== 'bool' && (
@@ -373,7 +413,7 @@ export function FieldRow({ entity, name, def, value, record, refTitleText, issue
               *
             </span>
           )}
-          {derivedText !== undefined ? <span className="form-label-note">{t('form.derived')}</span> : def.system && <span className="form-label-note">{t('form.systemField')}</span>}
+          {derivedText !== undefined ? <span className="form-label-note">{t('form.derived')}</span> : def.system ? <span className="form-label-note">{t('form.systemField')}</span> : lockNote}
         </label>
       )}
       {control}

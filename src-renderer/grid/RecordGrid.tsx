@@ -7,6 +7,7 @@ import { entities, isEntityName, type EntityName, type FieldDef, type RefField, 
 import { api, onCoreEvent } from '../api/client';
 import { forgetRefTitles, loadRefTitles } from '../api/ref-titles';
 import { useT } from '../i18n/use-t';
+import { useHiddenFields } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import { userName, userView } from '../state/directory';
 import { lookupUser, useDirectory } from '../state/directory.store';
@@ -73,7 +74,9 @@ export function RecordGrid({ entity, quick, onTotals, onOpen, onOpenRef, onApi }
     }),
     [t],
   );
-  const columnDefs = useMemo(() => buildColumnDefs(entity, t, ownerSupport), [entity, t, ownerSupport]);
+  // Fields the user's roles hide have no column, so the column chooser does not offer them either.
+  const hidden = useHiddenFields(entity);
+  const columnDefs = useMemo(() => buildColumnDefs(entity, t, ownerSupport, hidden), [entity, t, ownerSupport, hidden]);
   // Without a saved layout, the default columns share the grid's width; afterwards the user's widths rule.
   const [fitOnFirstVisit] = useState(() => !gridMemory(entity).columns?.length);
   const localeText = t.locale === 'zh-CN' ? AG_GRID_LOCALE_CN : AG_GRID_LOCALE_EN;
@@ -138,9 +141,10 @@ export function RecordGrid({ entity, quick, onTotals, onOpen, onOpenRef, onApi }
     gridApi.current = event.api;
     const memory = gridMemory(entity);
     restoring.current = true;
-    const known = (memory.columns ?? []).filter((c) => columnField(entity, c.colId));
+    // A layout or filter saved while a field was visible may name it after it became hidden.
+    const known = (memory.columns ?? []).filter((c) => columnField(entity, c.colId) && !hidden.has(c.colId));
     if (known.length > 0) event.api.applyColumnState({ state: known, applyOrder: true });
-    if (memory.filterModel) event.api.setFilterModel(memory.filterModel);
+    if (memory.filterModel) event.api.setFilterModel(Object.fromEntries(Object.entries(memory.filterModel).filter(([colId]) => !hidden.has(colId))));
     restoring.current = false;
     pendingScroll.current = memory.firstRow;
     event.api.setGridOption('datasource', makeDatasource());

@@ -248,17 +248,18 @@ function columnFor(entity: EntityName, name: string, def: FieldDef, t: Translato
 }
 
 /**
- * Grid columns generated from the entity definition: `list` fields shown, the others on offer.
+ * Grid columns generated from the entity definition: `list` fields shown, the others on offer,
+ * except the `hidden` ones (fields the user's roles may not see).
  * With `owner`, entities that have one get the owner column (names from the directory).
  */
-export function buildColumnDefs(entity: EntityName, t: Translator, owner?: OwnerColumnSupport): ColDef<RecordData>[] {
+export function buildColumnDefs(entity: EntityName, t: Translator, owner?: OwnerColumnSupport, hidden: ReadonlySet<string> = new Set()): ColDef<RecordData>[] {
   const def = entities[entity];
   const fields = def.fields as Record<string, FieldDef>;
   const cols: ColDef<RecordData>[] = [];
   const title = fields[def.titleField];
   if (title) cols.push(columnFor(entity, def.titleField, title, t, true));
   for (const [name, field] of Object.entries(fields)) {
-    if (name === def.titleField || field.kind === 'longtext') continue;
+    if (name === def.titleField || field.kind === 'longtext' || hidden.has(name)) continue;
     cols.push(columnFor(entity, name, field, t, field.list === true));
   }
   const ownerShown = ownerColumnShown[entity];

@@ -9,6 +9,7 @@ import { RecordAudit, RecordSections, titleOf } from '../components/RecordSectio
 import { RecordHistory } from '../components/RecordHistory';
 import { RelatedList } from '../components/RelatedList';
 import { useT } from '../i18n/use-t';
+import { useCan } from '../state/access';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord, useRecordList } from '../state/use-record';
@@ -80,7 +81,7 @@ function AccountDetail({ account, onReassigned }: { account: RecordData; onReass
             </div>
           </div>
         </div>
-        <DetailActions onEdit={() => openForm({ entity: 'account', record: account })} onDelete={() => void remove()} />
+        <DetailActions entity="account" onEdit={() => openForm({ entity: 'account', record: account })} onDelete={() => void remove()} />
       </header>
       <div className="detail-body">
         <div className="detail-main">
@@ -132,6 +133,9 @@ function AccountContacts({ account }: { account: RecordData }) {
   });
   const name = titleOf('account', account);
   const add = () => openForm({ entity: 'contact', defaults: { accountId: account.id }, refTitles: { accountId: name } });
+  const canCreate = useCan('contact', 'create');
+  const canEdit = useCan('contact', 'update');
+  const canDelete = useCan('contact', 'delete');
 
   return (
     <section className="card related-card" data-testid="account-contacts">
@@ -140,10 +144,12 @@ function AccountContacts({ account }: { account: RecordData }) {
           {t('nav.contacts')}
           {contacts.status === 'ready' && <span className="count-pill">{contacts.value.total}</span>}
         </h2>
-        <button type="button" className="btn btn-small btn-primary" onClick={add} data-testid="add-contact">
-          <Icon name="plus" />
-          {t('contact.add')}
-        </button>
+        {canCreate && (
+          <button type="button" className="btn btn-small btn-primary" onClick={add} data-testid="add-contact">
+            <Icon name="plus" />
+            {t('contact.add')}
+          </button>
+        )}
       </header>
       {contacts.status === 'loading' && <div className="card-message">{t('common.loading')}</div>}
       {contacts.status === 'ready' && contacts.value.rows.length === 0 && (
@@ -178,12 +184,16 @@ function AccountContacts({ account }: { account: RecordData }) {
                 </div>
               </div>
               <div className="related-actions">
-                <button type="button" className="icon-button" title={t('common.edit')} aria-label={t('common.edit')} onClick={() => openForm({ entity: 'contact', record: c })} data-testid="contact-edit">
-                  <Icon name="edit" />
-                </button>
-                <button type="button" className="icon-button icon-button-danger" title={t('common.delete')} aria-label={t('common.delete')} onClick={() => void deleteWithUndo('contact', c)} data-testid="contact-delete">
-                  <Icon name="trash" />
-                </button>
+                {canEdit && (
+                  <button type="button" className="icon-button" title={t('common.edit')} aria-label={t('common.edit')} onClick={() => openForm({ entity: 'contact', record: c })} data-testid="contact-edit">
+                    <Icon name="edit" />
+                  </button>
+                )}
+                {canDelete && (
+                  <button type="button" className="icon-button icon-button-danger" title={t('common.delete')} aria-label={t('common.delete')} onClick={() => void deleteWithUndo('contact', c)} data-testid="contact-delete">
+                    <Icon name="trash" />
+                  </button>
+                )}
               </div>
             </li>
           ))}

@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { MethodOutput } from '../../src-shared/api/client-api.contract';
-import type { AdminDevice, AdminLoginEntry, AdminUser } from '../../src-shared/sync/protocol.contract';
+import type { AdminDepartment, AdminDevice, AdminLoginEntry, AdminRole, AdminUser } from '../../src-shared/sync/protocol.contract';
 import { ApiError } from '../../src-shared/api/api-client';
 import { errorMessageKey } from '../../src-shared/result';
 import { api } from '../api/client';
 import { canRevoke, deviceGroups, deviceStatus, deviceStatusTone, outcomeTone, userStatuses, type DeviceSort } from '../admin/admin-view';
+import { departmentPath, roleLabel } from '../admin/admin-org-view';
+import { UserEditDialog } from '../admin/UserEditDialog';
+import { roleText } from '../state/directory';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Icon } from '../components/icons';
 import { formatDateTime } from '../format/field-format';
@@ -14,13 +17,21 @@ import { reportError, useApp } from '../state/app.store';
 import { useNow } from '../state/use-now';
 import '../styles/admin.css';
 
-type Load<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'offline' } | { status: 'forbidden' } | { status: 'failed'; reason: string };
+/**
+ * Whether the signed-in user administers: their roles' admin flag once the server sent their
+ * access (a custom role may have it), else the built-in admin role. The server checks the same.
+ */
+export function useIsAdmin(): boolean {
+  return useApp((s) => s.info?.access?.admin ?? s.info?.session?.role === 'admin');
+}
+
+export type Load<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'offline' } | { status: 'forbidden' } | { status: 'failed'; reason: string };
 
 /**
  * One admin question to the server, asked again when the connection comes back and on `reload`.
  * Like a record's history, the answers live on the server only: offline the page says so.
  */
-function useAdminQuery<T>(ask: () => Promise<T>): [Load<T>, () => void, (value: T) => void] {
+export function useAdminQuery<T>(ask: () => Promise<T>): [Load<T>, () => void, (value: T) => void] {
   const t = useT();
   const [state, setState] = useState<Load<T>>({ status: 'loading' });
   const [epoch, setEpoch] = useState(0);
@@ -50,7 +61,7 @@ function useAdminQuery<T>(ask: () => Promise<T>): [Load<T>, () => void, (value: 
 }
 
 /** What every admin page shows instead of its content: loading, offline, refused, failed. */
-function AdminState({ state }: { state: Load<unknown> }) {
+export function AdminState({ state }: { state: Load<unknown> }) {
   const t = useT();
   if (state.status === 'loading') return <div className="card card-message">{t('common.loading')}</div>;
   if (state.status === 'offline') {
@@ -86,8 +97,8 @@ function AdminForbidden() {
 }
 
 /** The page frame; someone who is not an administrator (a typed-in address) reads why there is nothing here. */
-function AdminPage({ testId, title, count, actions, children }: { testId: string; title: string; count?: string | undefined; actions?: ReactNode; children: ReactNode }) {
-  const isAdmin = useApp((s) => s.info?.session?.role === 'admin');
+export function AdminPage({ testId, title, count, actions, children }: { testId: string; title: string; count?: string | undefined; actions?: ReactNode; children: ReactNode }) {
+  const isAdmin = useIsAdmin();
   return (
     <section className="page admin-page" data-testid={testId}>
       <header className="page-header">
@@ -102,7 +113,7 @@ function AdminPage({ testId, title, count, actions, children }: { testId: string
   );
 }
 
-function RefreshButton({ onClick }: { onClick: () => void }) {
+export function RefreshButton({ onClick }: { onClick: () => void }) {
   const t = useT();
   return (
     <button type="button" className="btn" onClick={onClick} data-testid="admin-refresh">
@@ -130,14 +141,36 @@ function When({ at, now }: { at: number | null; now: number }) {
 
 export function AdminUsersPage() {
   const t = useT();
-  const isAdmin = useApp((s) => s.info?.session?.role === 'admin');
+  const isAdmin = useIsAdmin();
   const ask = useCallback(() => (isAdmin ? api['admin.users']({}) : Promise.resolve({ users: [] })), [isAdmin]);
-  const [state, reload] = useAdminQuery(ask);
+  const [state, reloadUsers, replaceUsers] = useAdminQuery(ask);
+  // Roles and departments: names for the table and the choices of the edit dialog.
+  const askOrg = useCallback(
+    () =>
+      isAdmin
+        ? Promise.all([api['admin.roles']({}), api['admin.departments']({})]).then(([r, d]) => ({ roles: r.roles, departments: d.departments }))
+        : Promise.resolve({ roles: [] as AdminRole[], departments: [] as AdminDepartment[] }),
+    [isAdmin],
+  );
+  const [orgState, reloadOrg] = useAdminQuery(askOrg);
+  const org = orgState.status === 'ready' ? orgState.value : null;
+  const reload = useCallback(() => {
+    reloadUsers();
+    reloadOrg();
+  }, [reloadUsers, reloadOrg]);
   const now = useNow(60_000);
   const [unlocking, setUnlocking] = useState<AdminUser | null>(null);
+  const [editing, setEditing] = useState<AdminUser | null>(null);
   const [busy, setBusy] = useState(false);
   const users = state.status === 'ready' ? state.value.users : [];
   const locked = users.filter((u) => u.lockedAt !== null).length;
+  const rolesText = (u: AdminUser) =>
+    u.roles
+      .map((code) => {
+        const role = org?.roles.find((r) => r.code === code);
+        return role ? roleLabel(t, role) : (roleText(t, code) ?? code);
+      })
+      .join(t('common.listSeparator'));
 
   const unlock = async (user: AdminUser) => {
     setBusy(true);
@@ -186,8 +219,10 @@ export function AdminUsersPage() {
                       </span>
                     </div>
                   </td>
-                  <td>{t.dyn(`role.${u.role}`)}</td>
-                  <td>{u.department ?? <span className="admin-muted">—</span>}</td>
+                  <td data-testid="admin-user-roles-cell">{rolesText(u)}</td>
+                  <td data-testid="admin-user-department-cell">
+                    {u.departmentId === null ? <span className="admin-muted">—</span> : org ? departmentPath(u.departmentId, org.departments) || u.department : u.department}
+                  </td>
                   <td>{u.managerName ?? <span className="admin-muted">—</span>}</td>
                   <td>
                     <span className="admin-badges" data-testid="admin-user-status">
@@ -204,11 +239,17 @@ export function AdminUsersPage() {
                     <When at={u.lastSignInAt} now={now} />
                   </td>
                   <td className="admin-actions-col">
-                    {u.lockedAt !== null && (
-                      <button type="button" className="btn btn-small btn-primary" onClick={() => setUnlocking(u)} data-testid="admin-unlock">
-                        {t('admin.unlock')}
+                    <span className="admin-row-actions">
+                      {u.lockedAt !== null && (
+                        <button type="button" className="btn btn-small btn-primary" onClick={() => setUnlocking(u)} data-testid="admin-unlock">
+                          {t('admin.unlock')}
+                        </button>
+                      )}
+                      <button type="button" className="btn btn-small" onClick={() => setEditing(u)} disabled={!org} data-testid="admin-user-edit">
+                        <Icon name="edit" size={13} />
+                        {t('adminOrg.user.edit')}
                       </button>
-                    )}
+                    </span>
                   </td>
                 </tr>
               ))}
@@ -228,6 +269,20 @@ export function AdminUsersPage() {
           <p>{t('admin.unlock.body', { name: unlocking.name, username: unlocking.username })}</p>
         </ConfirmDialog>
       )}
+      {editing && org && (
+        <UserEditDialog
+          user={editing}
+          users={users}
+          departments={org.departments}
+          roles={org.roles}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            replaceUsers({ users: users.map((u) => (u.id === saved.id ? saved : u)) });
+            reloadOrg();
+          }}
+        />
+      )}
     </AdminPage>
   );
 }
@@ -236,7 +291,7 @@ export function AdminUsersPage() {
 
 export function AdminDevicesPage() {
   const t = useT();
-  const isAdmin = useApp((s) => s.info?.session?.role === 'admin');
+  const isAdmin = useIsAdmin();
   const ask = useCallback(() => (isAdmin ? api['admin.devices']({}) : Promise.resolve({ devices: [] })), [isAdmin]);
   const [state, reload] = useAdminQuery(ask);
   const now = useNow(60_000);
@@ -366,7 +421,7 @@ const LOGINS_PAGE = 50;
 
 export function AdminLoginsPage() {
   const t = useT();
-  const isAdmin = useApp((s) => s.info?.session?.role === 'admin');
+  const isAdmin = useIsAdmin();
   const ask = useCallback((): Promise<LoginsPage> => (isAdmin ? api['admin.logins']({ limit: LOGINS_PAGE }) : Promise.resolve({ entries: [], nextBefore: null })), [isAdmin]);
   const [state, reload, replace] = useAdminQuery(ask);
   const [loadingMore, setLoadingMore] = useState(false);

@@ -52,7 +52,7 @@ function ContactDetail({ contact }: { contact: RecordData }) {
             </div>
           </div>
         </div>
-        <DetailActions onEdit={() => openForm({ entity: 'contact', record: contact })} onDelete={() => void remove()} />
+        <DetailActions entity="contact" onEdit={() => openForm({ entity: 'contact', record: contact })} onDelete={() => void remove()} />
       </header>
       <div className="detail-body">
         <div className="detail-main">

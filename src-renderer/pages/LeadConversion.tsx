@@ -5,6 +5,7 @@ import { FieldValue } from '../components/RecordSections';
 import { Icon } from '../components/icons';
 import { LeadConvertDialog } from '../forms/LeadConvertDialog';
 import { useT } from '../i18n/use-t';
+import { useCan } from '../state/access';
 
 const links = ['accountId', 'contactId', 'opportunityId'] as const;
 
@@ -17,6 +18,11 @@ export function LeadConversion({ lead }: { lead: RecordData }) {
   const [open, setOpen] = useState(false);
   const close = useCallback(() => setOpen(false), []);
   const fields = entities.lead.fields as Record<string, FieldDef>;
+  // Converting marks the lead and makes a contact (and the account when it is new): not offered
+  // to roles that may do neither.
+  const mayMark = useCan('lead', 'update');
+  const mayCreate = useCan('contact', 'create');
+  const mayConvert = mayMark && mayCreate;
 
   if (lead.status === 'converted') {
     const shown = links.filter((name) => typeof lead[name] === 'string' && lead[name] !== '');
@@ -37,6 +43,7 @@ export function LeadConversion({ lead }: { lead: RecordData }) {
     );
   }
 
+  if (!mayConvert) return null;
   return (
     <>
       <button type="button" className="btn btn-primary" onClick={() => setOpen(true)} data-testid="convert-lead">

@@ -5,6 +5,7 @@ import { Icon, entityIcon } from '../components/icons';
 import { formatDueRelative } from '../format/due-time';
 import { formatDateTime } from '../format/field-format';
 import { useT, type Translator } from '../i18n/use-t';
+import { useCan } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import type { Loadable } from '../state/use-record';
 import { useNow } from '../state/use-now';
@@ -75,6 +76,7 @@ export function MyTasksPage() {
 
   // The creator owns a new task (the core's rule), so a task made here is mine.
   const create = () => openForm({ entity: 'task' });
+  const canCreate = useCan('task', 'create');
 
   const complete = async (task: MyTask) => {
     setCompleting((s) => new Set(s).add(task.id));
@@ -121,10 +123,12 @@ export function MyTasksPage() {
           </span>
         </div>
         <div className="toolbar">
-          <button type="button" className="btn btn-primary" onClick={create} data-testid="new-task">
-            <Icon name="plus" />
-            {t('task.new')}
-          </button>
+          {canCreate && (
+            <button type="button" className="btn btn-primary" onClick={create} data-testid="new-task">
+              <Icon name="plus" />
+              {t('task.new')}
+            </button>
+          )}
         </div>
       </header>
       {state.status === 'loading' && (
@@ -141,10 +145,12 @@ export function MyTasksPage() {
           </div>
           <h2>{t('tasks.empty.title')}</h2>
           <p>{t('tasks.empty.body')}</p>
-          <button type="button" className="btn btn-primary btn-large" onClick={create} data-testid="tasks-empty-create">
-            <Icon name="plus" />
-            {t('task.new')}
-          </button>
+          {canCreate && (
+            <button type="button" className="btn btn-primary btn-large" onClick={create} data-testid="tasks-empty-create">
+              <Icon name="plus" />
+              {t('task.new')}
+            </button>
+          )}
         </div>
       )}
       {value && total !== 0 && (

@@ -7,6 +7,7 @@ import { UserName } from '../components/UserName';
 import { formatDate, formatMoney } from '../format/field-format';
 import { useT, type Translator } from '../i18n/use-t';
 import { NoStages, PipelineLoading } from './pipeline-common';
+import { useCan } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import { usePipelineFilters } from '../state/pipeline.store';
 import { amountLines, boardCount, moveCard, ownerIdsFor, stageName, type Board, type BoardStage } from '../state/pipeline-view';
@@ -76,6 +77,7 @@ export function PipelinePage() {
     else write(card, to).catch(reportError);
   };
 
+  const canCreate = useCan('opportunity', 'create');
   const create = () => {
     const first = board?.stages.find((stage) => stage.kind === 'open');
     openForm({ entity: 'opportunity', ...(first ? { defaults: { stageId: first.id } } : {}) });
@@ -102,10 +104,12 @@ export function PipelinePage() {
           </div>
           <h2>{t('pipeline.empty.title')}</h2>
           <p>{t('pipeline.empty.body')}</p>
-          <button type="button" className="btn btn-primary btn-large" onClick={create} data-testid="pipeline-empty-create">
-            <Icon name="plus" />
-            {t('pipeline.new')}
-          </button>
+          {canCreate && (
+            <button type="button" className="btn btn-primary btn-large" onClick={create} data-testid="pipeline-empty-create">
+              <Icon name="plus" />
+              {t('pipeline.new')}
+            </button>
+          )}
         </div>
       </div>
     );
@@ -165,10 +169,12 @@ export function PipelinePage() {
               {t('pipeline.clearFilters')}
             </button>
           )}
-          <button type="button" className="btn btn-primary" onClick={create} data-testid="pipeline-create">
-            <Icon name="plus" />
-            {t('pipeline.new')}
-          </button>
+          {canCreate && (
+            <button type="button" className="btn btn-primary" onClick={create} data-testid="pipeline-create">
+              <Icon name="plus" />
+              {t('pipeline.new')}
+            </button>
+          )}
         </div>
       </header>
       {board && board.stages.length > 0 && total !== 0 && <p className="pipeline-hint">{t('pipeline.dragHint')}</p>}

@@ -7,6 +7,7 @@ import { api, onCoreEvent } from '../api/client';
 import { shellBridge } from '../api/shell';
 import { Icon } from '../components/icons';
 import { useT } from '../i18n/use-t';
+import { useCan } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import { useRecord } from '../state/use-record';
 import { DetailFrame } from './detail-common';
@@ -138,6 +139,8 @@ function QuotePrint({ quote }: { quote: RecordData }) {
   const [browserPrints, setBrowserPrints] = useState(0);
   const printedRequests = useRef(0);
   const fileName = quotePdfFileName(t('quotePrint.fileName'), quote.quoteNo);
+  // Printing and the PDF are the quote's export: offered only to roles that may export quotes.
+  const canExport = useCan('quote', 'export');
   const title = fileName.replace(/\.pdf$/, '');
 
   // The browser fallback prints once the hint is on screen: two frames, so it is painted before
@@ -191,14 +194,18 @@ function QuotePrint({ quote }: { quote: RecordData }) {
               <Icon name="edit" />
               {t('quotePrint.letterhead.edit')}
             </button>
-            <button type="button" className="btn" onClick={() => printWithTitle(title)} disabled={!ready} data-testid="print-print">
-              <Icon name="quotes" />
-              {t('quotePrint.print')}
-            </button>
-            <button type="button" className="btn btn-primary" onClick={() => void exportPdf()} disabled={!ready || exporting} data-testid="print-export-pdf">
-              <Icon name="download" />
-              {exporting ? t('quotePrint.exporting') : t('quotePrint.exportPdf')}
-            </button>
+            {canExport && (
+              <button type="button" className="btn" onClick={() => printWithTitle(title)} disabled={!ready} data-testid="print-print">
+                <Icon name="quotes" />
+                {t('quotePrint.print')}
+              </button>
+            )}
+            {canExport && (
+              <button type="button" className="btn btn-primary" onClick={() => void exportPdf()} disabled={!ready || exporting} data-testid="print-export-pdf">
+                <Icon name="download" />
+                {exporting ? t('quotePrint.exporting') : t('quotePrint.exportPdf')}
+              </button>
+            )}
           </div>
         </div>
         {browserPrints > 0 && (

@@ -11,6 +11,7 @@ import { RelatedList } from '../components/RelatedList';
 import { formatMoney } from '../format/field-format';
 import { badgeClass, isBadgeEnum } from '../format/status-tone';
 import { useT } from '../i18n/use-t';
+import { useCan, useHiddenFields } from '../state/access';
 import { useApp } from '../state/app.store';
 import { deleteWithUndo } from '../state/record-actions';
 import { useRecord, useRecordList } from '../state/use-record';
@@ -41,6 +42,11 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
   const parentState = useRecord(parent?.entity ?? entity, parent?.id ?? record.id);
   const parentRecord = parent && parentState.status === 'ready' ? parentState.value : null;
   const numbers = Object.entries(fields).filter(([name, def]) => def.serverAssigned && isProvisionalNumber(record[name]));
+  // Badges and facts of fields the user's roles hide are left out like the fields themselves.
+  const hidden = useHiddenFields(entity);
+  const badges = header.badges.filter((name) => !hidden.has(name));
+  const facts = header.facts.filter((name) => !hidden.has(name));
+  const canPrint = useCan('quote', 'export');
 
   const remove = async () => {
     if (await deleteWithUndo(entity, record)) navigate(parent ? { view: 'detail', entity: parent.entity, id: parent.id } : { view: 'list', entity }, { replace: true });
@@ -58,7 +64,7 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
             <h1 data-testid="detail-title">{title || t('record.noTitle')}</h1>
             <div className="detail-badges">
               <span className="detail-kind">{t.dyn(`entity.${entity}`)}</span>
-              {header.badges.map((name) => {
+              {badges.map((name) => {
                 const def = fields[name];
                 const value = record[name];
                 if (def?.kind !== 'enum' || typeof value !== 'string') return null;
@@ -78,18 +84,18 @@ function RecordDetail({ entity, record }: { entity: EntityName; record: RecordDa
         </div>
         <div className="detail-header-actions">
           {entity === 'lead' && <LeadConversion lead={record} />}
-          {entity === 'quote' && (
+          {entity === 'quote' && canPrint && (
             <button type="button" className="btn" onClick={() => navigate({ view: 'print', entity, id: record.id })} data-testid="print-quote">
               <Icon name="download" />
               {t('quotePrint.open')}
             </button>
           )}
-          <DetailActions onEdit={() => openForm({ entity, record })} onDelete={() => void remove()} />
+          <DetailActions entity={entity} onEdit={() => openForm({ entity, record })} onDelete={() => void remove()} />
         </div>
       </header>
-      {header.facts.length > 0 && (
+      {facts.length > 0 && (
         <dl className="detail-facts" data-testid="detail-facts">
-          {header.facts.map((name) => {
+          {facts.map((name) => {
             const def = fields[name];
             if (!def) return null;
             return (

@@ -7,6 +7,7 @@ import { ColumnChooser } from '../grid/ColumnChooser';
 import { gridMemory, loadSavedColumns } from '../grid/grid-memory';
 import { RecordGrid, type GridTotals } from '../grid/RecordGrid';
 import { useT } from '../i18n/use-t';
+import { setKey, useCan, useHiddenFields } from '../state/access';
 import { reportError, useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
 
@@ -24,6 +25,9 @@ export function RecordListPage({ entity }: { entity: EntityName }) {
   const [totals, setTotals] = useState<GridTotals | null>(null);
   const [grid, setGrid] = useState<GridApi<RecordData> | null>(null);
   const text = entityText[entity];
+  const canCreate = useCan(entity, 'create');
+  // The grid is built again when fields become hidden or visible (its columns come from them).
+  const hiddenKey = setKey(useHiddenFields(entity));
 
   useEffect(() => {
     let cancelled = false;
@@ -85,14 +89,16 @@ export function RecordListPage({ entity }: { entity: EntityName }) {
             </button>
           )}
           <ColumnChooser entity={entity} grid={grid} />
-          <button type="button" className="btn btn-primary" onClick={create} data-testid="create-record">
-            <Icon name="plus" />
-            {t(text.new)}
-          </button>
+          {canCreate && (
+            <button type="button" className="btn btn-primary" onClick={create} data-testid="create-record">
+              <Icon name="plus" />
+              {t(text.new)}
+            </button>
+          )}
         </div>
       </header>
       <div className="grid-area">
-        {columnsLoaded && <RecordGrid key={`${entity}-${t.locale}`} entity={entity} quick={quick} onTotals={setTotals} onOpen={onOpen} onOpenRef={onOpenRef} onApi={onApi} />}
+        {columnsLoaded && <RecordGrid key={`${entity}-${t.locale}-${hiddenKey}`} entity={entity} quick={quick} onTotals={setTotals} onOpen={onOpen} onOpenRef={onOpenRef} onApi={onApi} />}
         {empty && (
           <div className="empty-state" data-testid="empty-state">
             <div className="empty-illustration" aria-hidden="true">
@@ -100,10 +106,12 @@ export function RecordListPage({ entity }: { entity: EntityName }) {
             </div>
             <h2>{t(text.emptyTitle)}</h2>
             <p>{t(text.emptyBody)}</p>
-            <button type="button" className="btn btn-primary btn-large" onClick={create} data-testid="empty-create">
-              <Icon name="plus" />
-              {t(text.new)}
-            </button>
+            {canCreate && (
+              <button type="button" className="btn btn-primary btn-large" onClick={create} data-testid="empty-create">
+                <Icon name="plus" />
+                {t(text.new)}
+              </button>
+            )}
           </div>
         )}
         {noMatches && (

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { EntityName } from '../../src-shared/entities/index';
 import { Icon } from '../components/icons';
 import { useT } from '../i18n/use-t';
+import { useCan } from '../state/access';
 import { useApp } from '../state/app.store';
 import { entityText } from '../state/entity-text';
 import type { Loadable } from '../state/use-record';
@@ -40,19 +41,26 @@ export function DetailFrame<T>({ entity, state, children }: { entity: EntityName
   );
 }
 
-/** Edit and Delete, the same on every record page. */
-export function DetailActions({ onEdit, onDelete }: { onEdit: () => void; onDelete: () => void }) {
+/** Edit and Delete, the same on every record page; each only where the user's roles allow it. */
+export function DetailActions({ entity, onEdit, onDelete }: { entity: EntityName; onEdit: () => void; onDelete: () => void }) {
   const t = useT();
+  const canEdit = useCan(entity, 'update');
+  const canDelete = useCan(entity, 'delete');
+  if (!canEdit && !canDelete) return null;
   return (
     <div className="detail-actions">
-      <button type="button" className="btn" onClick={onEdit} data-testid="edit-record">
-        <Icon name="edit" />
-        {t('common.edit')}
-      </button>
-      <button type="button" className="btn btn-danger-outline" onClick={onDelete} data-testid="delete-record">
-        <Icon name="trash" />
-        {t('common.delete')}
-      </button>
+      {canEdit && (
+        <button type="button" className="btn" onClick={onEdit} data-testid="edit-record">
+          <Icon name="edit" />
+          {t('common.edit')}
+        </button>
+      )}
+      {canDelete && (
+        <button type="button" className="btn btn-danger-outline" onClick={onDelete} data-testid="delete-record">
+          <Icon name="trash" />
+          {t('common.delete')}
+        </button>
+      )}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo, RecordData, SyncStatus } from '../../src-shared/api/client-api.contract';
 import type { EntityName } from '../../src-shared/entities/index';
+import type { Access } from '../../src-shared/permissions/access';
 import { isMessageKey, pickLocale, type Locale, type MessageKey } from '../../src-shared/i18n/index';
 import { errorMessageKey } from '../../src-shared/result';
 import { ApiError } from '../../src-shared/api/api-client';
@@ -50,6 +51,8 @@ interface AppState {
   form: FormRequest | null;
 
   setInfo(info: AppInfo): void;
+  /** The user's permissions changed (an `access` event): kept in `info` beside the session. */
+  setAccess(access: Access | null): void;
   setLocale(locale: Locale): void;
   navigate(route: Route, options?: { replace?: boolean }): void;
   syncRouteFromHash(): void;
@@ -80,6 +83,7 @@ export const useApp = create<AppState>()((set, get) => ({
   form: null,
 
   setInfo: (info) => set({ info }),
+  setAccess: (access) => set((s) => (s.info ? { info: { ...s.info, access } } : {})),
   setLocale: (locale) => set({ locale }),
   navigate: (route, options) => {
     if (sameRoute(route, get().route)) return;
@@ -113,7 +117,9 @@ export const useApp = create<AppState>()((set, get) => ({
 export function reportError(error: unknown): void {
   if (error instanceof ApiError) {
     if (error.code === 'INTERNAL') console.error(error);
-    const key = errorMessageKey(error.code);
+    // A refusal by the user's roles says which (permission.delete, permission.fieldReadonly, ...).
+    const reason = error.code === 'FORBIDDEN' ? error.issues?.[0]?.key : undefined;
+    const key = reason && isMessageKey(reason) ? reason : errorMessageKey(error.code);
     useApp.getState().pushToast({ kind: 'error', message: { key: isMessageKey(key) ? key : 'error.internal' } });
     return;
   }

@@ -1,10 +1,10 @@
 import { isEntityName, type EntityName } from '../../src-shared/entities/index';
 
 /** Views that are not one entity's list or record: the pipeline, the funnel, my tasks, the pool, the admin screens. */
-export const pageNames = ['pipeline', 'funnel', 'myTasks', 'pool', 'adminUsers', 'adminDevices', 'adminLogins'] as const;
+export const pageNames = ['pipeline', 'funnel', 'myTasks', 'pool', 'adminUsers', 'adminDepartments', 'adminRoles', 'adminDevices', 'adminLogins'] as const;
 export type PageName = (typeof pageNames)[number];
 /** The pages only administrators are offered (the sidebar's 管理 group). */
-export const adminPages = ['adminUsers', 'adminDevices', 'adminLogins'] as const satisfies readonly PageName[];
+export const adminPages = ['adminUsers', 'adminDepartments', 'adminRoles', 'adminDevices', 'adminLogins'] as const satisfies readonly PageName[];
 
 /** The places the app can show; each has one URL hash so Back/Forward and reloads work. */
 export type Route =
@@ -40,6 +40,8 @@ const pageSegments: Record<PageName, string> = {
   myTasks: 'my-tasks',
   pool: 'pool',
   adminUsers: 'admin/users',
+  adminDepartments: 'admin/departments',
+  adminRoles: 'admin/roles',
   adminDevices: 'admin/devices',
   adminLogins: 'admin/logins',
 };

@@ -9,16 +9,18 @@ import type { SignInContext, UserRepository } from './user.repository';
 export class AdminService {
   constructor(private readonly repo: UserRepository) {}
 
-  /** Every user with the lock, the manager's name and the latest successful sign-in. */
+  /** Every user with their roles, department, the lock, the manager's name and the latest successful sign-in. */
   async users(): Promise<AdminUser[]> {
-    const [list, lastSignIns] = await Promise.all([this.repo.list(), this.repo.audit.lastSignIns()]);
+    const [list, lastSignIns, departments] = await Promise.all([this.repo.list(), this.repo.audit.lastSignIns(), this.repo.departmentNames()]);
     const names = new Map(list.map((u) => [u.id, u.name]));
     return list.map((u) => ({
       id: u.id,
       username: u.username,
       name: u.name,
       role: u.role,
-      department: u.department,
+      roles: u.roles,
+      departmentId: u.department,
+      department: u.department === null ? null : (departments.get(u.department) ?? null),
       managerId: u.managerId,
       managerName: u.managerId === null ? null : (names.get(u.managerId) ?? null),
       disabledAt: u.disabledAt,

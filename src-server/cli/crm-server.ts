@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { AuthError, UserRepository, roles } from '../auth/user.repository';
+import { AuthError, UserRepository, roles, type ListedUser } from '../auth/user.repository';
+import { OrgError, OrgRepository } from '../auth/org.repository';
 import { openStore, StoreTooNewError } from '../store/open-store';
 import type { RunningServer } from '../server';
 
@@ -16,6 +17,12 @@ const USAGE = `crm-server: the offline CRM's sync server
       --trust-proxy: proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client
   crm-server user add --data <dir> [--pg <url>] --username <u> --password <p> --role <role> [--name <n>] [--department <d>] [--manager <username>] [--json]
   crm-server user list --data <dir> [--pg <url>] [--json]
+  crm-server user set --username <u> --data <dir> [--pg <url>] [--department <d>] [--manager <username>] [--roles <a,b>] [--name <n>] [--json]
+      --department: an id or a path of names (销售部/华东区; made when missing), '' for none (the company)
+      --manager: a username, '' for none; --roles: one or more role codes, comma-separated (the first is shown)
+  crm-server department add --name <n> [--parent <d>] --data <dir> [--pg <url>] [--json]
+      --parent: an id or a path of names; without it the department sits at the top
+  crm-server department list --data <dir> [--pg <url>] [--json]
   crm-server user unlock --username <u> --data <dir> [--pg <url>] [--json]
   crm-server audit logins --data <dir> [--pg <url>] [--username <u>] [--limit 100] [--json]
       sign-ins and their refusals, newest first (never passwords)
@@ -62,6 +69,8 @@ function parse(argv: string[]) {
       name: { type: 'string' },
       department: { type: 'string' },
       manager: { type: 'string' },
+      roles: { type: 'string' },
+      parent: { type: 'string' },
       json: { type: 'boolean', default: false },
       accounts: { type: 'string' },
       limit: { type: 'string' },
@@ -96,6 +105,55 @@ async function withUsers<T>(values: Parsed['values'], fn: (users: UserRepository
   } finally {
     await store.close();
   }
+}
+
+async function withOrg<T>(values: Parsed['values'], fn: (org: OrgRepository, users: UserRepository) => Promise<T>): Promise<T> {
+  const store = await openStore(storeOptions(values));
+  try {
+    return await fn(new OrgRepository(store), new UserRepository(store));
+  } finally {
+    await store.close();
+  }
+}
+
+/** A user as `user list` and `user set` print it: the department's path instead of its id. */
+async function listed(org: OrgRepository, u: ListedUser) {
+  return { ...u, department: u.department === null ? null : await org.departmentPath(u.department), departmentId: u.department };
+}
+
+/** `user set`: each option given changes that, an empty one clears it. */
+async function setUser(values: Parsed['values']) {
+  const username = required(values, 'username');
+  return withOrg(values, async (org, users) => {
+    const user = await users.byUsername(username);
+    if (!user) throw new UsageError(`no user "${username}"`);
+    const change: { name?: string; departmentId?: string | null; managerId?: string | null; roles?: string[] } = {};
+    if (values.name !== undefined) {
+      if (values.name.trim() === '') throw new UsageError('--name may not be empty');
+      change.name = values.name;
+    }
+    if (values.department !== undefined) {
+      change.departmentId = values.department.trim() === '' ? null : await org.resolveDepartment(values.department, { create: true });
+      if (values.department.trim() !== '' && change.departmentId === null) throw new UsageError(`invalid department "${values.department}"`);
+    }
+    if (values.manager !== undefined) {
+      if (values.manager.trim() === '') change.managerId = null;
+      else {
+        const manager = await users.byUsername(values.manager.trim());
+        if (!manager) throw new UsageError(`no user "${values.manager}" to be the manager`);
+        change.managerId = manager.id;
+      }
+    }
+    if (values.roles !== undefined || values.role !== undefined) {
+      change.roles = (values.roles ?? values.role ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+      if (change.roles.length === 0) throw new UsageError('--roles needs at least one role');
+    }
+    if (Object.keys(change).length === 0) throw new UsageError('say what to change: --department, --manager, --roles or --name');
+    await org.updateUser(user.id, change);
+    const all = await users.list();
+    const after = all.find((u) => u.id === user.id)!;
+    return { ...(await listed(org, after)), manager: all.find((u) => u.id === after.managerId)?.username ?? null };
+  });
 }
 
 /** The version in the project's package.json (health reports it), whichever way the server was started. */
@@ -201,9 +259,40 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'user' && sub === 'list') {
-    const list = await withUsers(values, (users) => users.list());
+    const list = await withOrg(values, async (org, users) => Promise.all((await users.list()).map((u) => listed(org, u))));
     if (values.json) console.log(JSON.stringify(list));
-    else for (const u of list) console.log(`${u.id}  ${u.username.padEnd(16)} ${u.role.padEnd(16)} ${u.name}${u.disabledAt ? '  (disabled)' : ''}${u.lockedAt ? '  (locked)' : ''}`);
+    else
+      for (const u of list)
+        console.log(`${u.id}  ${u.username.padEnd(16)} ${u.roles.join(',').padEnd(16)} ${u.name}${u.department ? `  ${u.department}` : ''}${u.disabledAt ? '  (disabled)' : ''}${u.lockedAt ? '  (locked)' : ''}`);
+    return;
+  }
+  if (command === 'user' && sub === 'set') {
+    const user = await setUser(values);
+    if (values.json) console.log(JSON.stringify(user));
+    else console.log(`updated ${user.username}: department ${user.department ?? '(none)'}, roles ${user.roles.join(',')}, manager ${user.manager ?? '(none)'}`);
+    return;
+  }
+  if (command === 'department' && sub === 'add') {
+    const name = values.name?.trim();
+    if (!name) throw new UsageError('missing --name');
+    const created = await withOrg(values, async (org) => {
+      let parentId: string | null = null;
+      if (values.parent !== undefined && values.parent.trim() !== '') {
+        parentId = await org.resolveDepartment(values.parent, { create: false });
+        if (parentId === null) throw new UsageError(`no department "${values.parent}" to put it under (see department list)`);
+      }
+      const department = await org.createDepartment({ name, parentId });
+      return { ...department, path: await org.departmentPath(department.id) };
+    });
+    console.log(values.json ? JSON.stringify({ id: created.id, path: created.path }) : `added department ${created.path} (${created.id})`);
+    return;
+  }
+  if (command === 'department' && sub === 'list') {
+    const list = await withOrg(values, async (org) => Promise.all((await org.departments()).map(async (d) => ({ ...d, path: await org.departmentPath(d.id) }))));
+    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (values.json) console.log(JSON.stringify(list));
+    else if (list.length === 0) console.log('no departments yet; add one with: crm-server department add --name <name>');
+    else for (const d of list) console.log(`${d.id}  ${d.path}  (${d.userCount} ${d.userCount === 1 ? 'user' : 'users'})`);
     return;
   }
   if (command === 'user' && sub === 'unlock') {
@@ -261,7 +350,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof AuthError || error instanceof StoreTooNewError) {
+  if (error instanceof UsageError || error instanceof AuthError || error instanceof OrgError || error instanceof StoreTooNewError) {
     console.error(`crm-server: ${error.message}`);
     process.exit(2);
   }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { entityNames, stageKinds, type EntityName } from '../entities/index';
+import { access, type Access } from '../permissions/access';
 import type { Result } from '../result';
 import { adminDevice, adminLoginEntry, adminUser, historyEntry, MAX_ADMIN_LOGINS_LIMIT, MAX_HISTORY_LIMIT } from '../sync/protocol.contract';
+import { adminDepartment, adminRole, adminUserUpdate } from '../sync/protocol.contract';
+import { roleCode, roleDefinition } from '../permissions/access';
 
 /**
  * The client API: the one contract between the renderer (and later the CLI) and the data core.
@@ -126,6 +129,12 @@ export const appInfo = z.object({
   dataDir: z.string(),
   /** The signed-in user of the sync server, or null (local replica, or signed out). */
   session: sessionUser.nullable().default(null),
+  /**
+   * The signed-in user's permissions as the server last sent them (src-shared/permissions/access.ts);
+   * null or absent: no restrictions known (a local replica, signed out, a server older than
+   * permissions). Changes later arrive as `access` events.
+   */
+  access: access.nullable().optional(),
 });
 export type AppInfo = z.infer<typeof appInfo>;
 
@@ -347,6 +356,30 @@ export const clientApi = {
     input: z.object({ before: z.number().int().positive().optional(), limit: z.number().int().min(1).max(MAX_ADMIN_LOGINS_LIMIT).default(50) }),
     output: z.object({ entries: z.array(adminLoginEntry), nextBefore: z.number().int().nullable() }),
   },
+  /**
+   * The organisation (admins only, online only, like the methods above). A change the server
+   * refuses fails with `issues[0].key` = `adminOrg.refused.<reason>` (and its params) saying why:
+   * a department with users, a move under itself, a role still held, a hidden required field, ...
+   * Every department, with its direct users' count.
+   */
+  'admin.departments': { input: z.object({}), output: z.object({ departments: z.array(adminDepartment) }) },
+  /** Without `id`: a new department (`name` required; `parentId` null: at the top). With `id`: rename and/or move it. */
+  'admin.department.save': {
+    input: z.object({ id: recordId.optional(), name: z.string().trim().min(1).max(60).optional(), parentId: recordId.nullable().optional() }),
+    output: adminDepartment,
+  },
+  /** Deletes an empty department (no departments or users in it). */
+  'admin.department.delete': { input: z.object({ id: recordId }), output: z.object({ id: z.string(), deleted: z.boolean() }) },
+  /** Every role, built-in ones completed with their defaults, with its holders' count. */
+  'admin.roles': { input: z.object({}), output: z.object({ roles: z.array(adminRole) }) },
+  /** `create`: a new custom role (its code unused); otherwise the role's whole definition is replaced. */
+  'admin.role.save': { input: z.object({ code: roleCode, definition: roleDefinition, create: z.boolean().default(false) }), output: adminRole },
+  /** A built-in role back to its defaults. */
+  'admin.role.reset': { input: z.object({ code: roleCode }), output: adminRole },
+  /** Deletes a custom role nobody holds. */
+  'admin.role.delete': { input: z.object({ code: roleCode }), output: z.object({ code: z.string(), deleted: z.boolean() }) },
+  /** Changes a user's name, department, manager, roles or disabled state; answers the user as admin.users lists them. */
+  'admin.user.update': { input: z.object({ userId: recordId, change: adminUserUpdate }), output: adminUser },
   'conflict.list': { input: z.object({ includeResolved: z.boolean().default(false) }), output: z.object({ entries: z.array(conflictEntry) }) },
   /**
    * Settles an inbox entry. `mine`: send my value again over the winner (field conflicts);
@@ -382,7 +415,9 @@ export type CoreEvent =
   | { type: 'sync'; status: SyncStatus }
   /** The replica was replaced wholesale (first sync, sign-out, revoked device): reload every view. */
   | { type: 'reset' }
-  | { type: 'conflicts'; open: number };
+  | { type: 'conflicts'; open: number }
+  /** The user's permissions changed (sign-in, a sync after an administrator changed their roles, sign-out). */
+  | { type: 'access'; access: Access | null };
 
 /** A transport sends one request and resolves with the core's Result. */
 export interface Transport {

@@ -6,6 +6,8 @@ import { poolEn } from './parts/pool';
 import { followUpEn } from './parts/follow-up';
 import { historyEn } from './parts/history';
 import { adminEn } from './parts/admin';
+import { adminOrgEn } from './parts/admin-org';
+import { permissionsEn } from './parts/permissions';
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'Offline CRM',
@@ -905,5 +907,7 @@ export const en: Record<MessageKey, string> = {
   ...poolEn,
   ...historyEn,
   ...adminEn,
+  ...adminOrgEn,
   ...followUpEn,
+  ...permissionsEn,
 };

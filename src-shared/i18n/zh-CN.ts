@@ -5,6 +5,8 @@ import { poolZh } from './parts/pool';
 import { followUpZh } from './parts/follow-up';
 import { historyZh } from './parts/history';
 import { adminZh } from './parts/admin';
+import { adminOrgZh } from './parts/admin-org';
+import { permissionsZh } from './parts/permissions';
 /** zh-CN, the reference locale: every key must exist here, and en must have the same keys. */
 export const zhCN = {
   'app.name': '离线客户管理',
@@ -904,7 +906,9 @@ export const zhCN = {
   ...poolZh,
   ...historyZh,
   ...adminZh,
+  ...adminOrgZh,
   ...followUpZh,
+  ...permissionsZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -379,7 +379,7 @@ export const orgRefusalReasons = [
   /** Only built-in roles have defaults to reset to. */
   'role_custom',
   'role_in_use',
-  /** The definition breaks a rule of roleIssues (a required or title field hidden, an unknown field). */
+  /** The definition breaks a rule of roleIssues (the title field hidden, an unknown field). */
   'role_invalid',
   /** A user's roles name a role that does not exist. */
   'unknown_role',

@@ -119,17 +119,20 @@ for (const kind of stores) {
       await boss.call('sync.now', {});
       const rep = await client('wang');
       expect(await rep.call('record.get', { entity: 'product', id: product.id })).toMatchObject({ name: '工控主机', listPrice: 8_800_00 });
-      // A rep's edit of a product is refused by the server and lands in the inbox.
-      await rep.call('record.update', { entity: 'product', id: product.id, values: { listPrice: 1 } });
-      await rep.call('record.create', { entity: 'stage', values: { name: '样品测试', position: 25, probability: 40 } });
-      await rep.call('sync.now', {});
-      const inbox = (await rep.call('conflict.list', {})).entries;
-      expect(inbox.map((e) => [e.entity, e.kind, e.code])).toEqual(
-        expect.arrayContaining([
-          ['product', 'rejected', 'FORBIDDEN'],
-          ['stage', 'rejected', 'FORBIDDEN'],
-        ]),
-      );
+      // A rep's edit of a product is refused on the device, by the roles the server sent it.
+      expect(await issuesOf(rep.call('record.update', { entity: 'product', id: product.id, values: { listPrice: 1 } }))).toEqual([{ field: 'id', key: 'permission.update' }]);
+      expect(await issuesOf(rep.call('record.create', { entity: 'stage', values: { name: '样品测试', position: 25, probability: 40 } }))).toEqual([{ field: 'id', key: 'permission.create' }]);
+      // A client that skips the check (an older build, a script) is refused by the server.
+      const user = (await server.server.users.byUsername('wang'))!;
+      const { deviceId } = await server.server.users.registerDevice(user.id, 'script');
+      const { results } = await server.server.sync.push(sessionFor(user, deviceId), [
+        { seq: 1, entity: 'product', recordId: product.id, op: 'update', changes: { listPrice: 1 }, base: { listPrice: 8_800_00 } },
+        { seq: 2, entity: 'stage', recordId: '0190a000-0000-7000-8000-0000000000aa', op: 'create', changes: { name: '样品测试', position: 25, probability: 40 }, base: {} },
+      ]);
+      expect(results.map((r) => [r.status, r.status === 'rejected' ? r.code : null])).toEqual([
+        ['rejected', 'FORBIDDEN'],
+        ['rejected', 'FORBIDDEN'],
+      ]);
       // A lead's activity is seen with the lead: by its owner and managers, not by another rep.
       const lead = await rep.call('record.create', { entity: 'lead', values: { name: '周杰', company: '昆山华辰包装', mobile: '13912345678' } });
       const act = await rep.call('record.create', { entity: 'activity', values: { leadId: lead.id, type: 'call', subject: '首次电话', occurredAt: Date.now() } });

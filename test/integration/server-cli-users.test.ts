@@ -81,13 +81,26 @@ for (const kind of stores) {
         username: string;
         name: string;
         role: string;
+        roles: string[];
         department: string | null;
+        departmentId: string | null;
         managerId: string | null;
         disabledAt: number | null;
         lockedAt: number | null;
       }[];
       expect(users.map((u) => u.role).sort()).toEqual([...roles].sort());
-      expect(users.find((u) => u.username === 'admin')).toEqual({ id: ids.admin, username: 'admin', name: '系统管理员', role: 'admin', department: null, managerId: null, disabledAt: null, lockedAt: null });
+      expect(users.find((u) => u.username === 'admin')).toEqual({
+        id: ids.admin,
+        username: 'admin',
+        name: '系统管理员',
+        role: 'admin',
+        roles: ['admin'],
+        department: null,
+        departmentId: null,
+        managerId: null,
+        disabledAt: null,
+        lockedAt: null,
+      });
       expect(users.find((u) => u.username === 'wang.rep')).toMatchObject({ id: ids['wang.rep'], name: 'wang.rep', role: 'sales_rep', department: '华东销售部', managerId: ids['zhang.manager'] });
       expect(users.find((u) => u.username === 'chen.service')).toMatchObject({ role: 'service_manager', department: '客服部', managerId: null });
     }, CLI_TIMEOUT);
@@ -99,7 +112,7 @@ for (const kind of stores) {
         add('wang.rep', 'marketing'),
         add('wu.rep', 'sales_rep', ['--manager', 'nobody']),
       ]);
-      expectRefused(badRole, /unknown role "boss"; roles: admin, sales_manager, sales_rep, service_agent, service_manager, marketing$/);
+      expectRefused(badRole, /unknown role "boss"; roles: admin, sales_manager, sales_rep, service_manager, service_agent, marketing$/);
       expectRefused(short, /password must have at least 8 characters/);
       expectRefused(taken, /user "wang\.rep" already exists/);
       expectRefused(noManager, /no user "nobody" to be the manager/);
@@ -148,5 +161,100 @@ for (const kind of stores) {
         await db.close();
       }
     });
+
+    const orgVersion = async () => {
+      const db = await openRawDb(target);
+      try {
+        return Number((await db.all<{ version: number }>('SELECT version FROM org_state WHERE id = 1'))[0]?.version);
+      } finally {
+        await db.close();
+      }
+    };
+
+    it('department add builds a tree by name paths and department list shows it with user counts; refusals are one line each', async () => {
+      const before = await orgVersion();
+      const east = await runCli(['department', 'add', ...target.args, '--name', '华东区', '--parent', '华东销售部', '--json']);
+      expect({ code: east.code, stderr: east.stderr }).toEqual({ code: 0, stderr: '' });
+      const eastOut = JSON.parse(east.stdout) as { id: string; path: string };
+      expect(eastOut).toEqual({ id: expect.stringMatching(UUID), path: '华东销售部/华东区' });
+      const shanghai = await runCli(['department', 'add', ...target.args, '--name', '上海组', '--parent', '华东销售部/华东区']);
+      expect(shanghai.code, shanghai.stderr).toBe(0);
+      expect(shanghai.stdout).toMatch(/^added department 华东销售部\/华东区\/上海组 \([0-9a-f-]{36}\)\n$/);
+      const top = await runCli(['department', 'add', ...target.args, '--name', '财务部']);
+      expect(top.stdout).toMatch(/^added department 财务部 /);
+      expect(await orgVersion()).toBe(before + 3);
+
+      const [twin, noParent, noName] = await Promise.all([
+        runCli(['department', 'add', ...target.args, '--name', '华东区', '--parent', '华东销售部']),
+        runCli(['department', 'add', ...target.args, '--name', '西南区', '--parent', '西部销售部']),
+        runCli(['department', 'add', ...target.args]),
+      ]);
+      expectRefused(twin, /a department named "华东区" is already there/);
+      expectRefused(noParent, /no department "西部销售部" to put it under/);
+      expectRefused(noName, /missing --name/);
+      expect(await orgVersion()).toBe(before + 3);
+
+      const list = await runCli(['department', 'list', ...target.args, '--json']);
+      expect(list.code, list.stderr).toBe(0);
+      const departments = JSON.parse(list.stdout) as { id: string; path: string; name: string; parentId: string | null; userCount: number }[];
+      expect(departments.map((d) => [d.path, d.userCount])).toEqual([
+        ['华东销售部', 2],
+        ['华东销售部/华东区', 0],
+        ['华东销售部/华东区/上海组', 0],
+        ['客服部', 1],
+        ['财务部', 0],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+      expect(departments.find((d) => d.path === '华东销售部/华东区')?.id).toBe(eastOut.id);
+      const plain = await runCli(['department', 'list', ...target.args]);
+      expect(plain.stdout).toContain(`${eastOut.id}  华东销售部/华东区  (0 users)`);
+      expect(plain.stdout).toMatch(/ {2}客服部 {2}\(1 user\)\n/);
+    }, CLI_TIMEOUT);
+
+    it('user set moves a user by department path, gives a manager and several roles, clears them with empty values; refusals are one line each', async () => {
+      const before = await orgVersion();
+      const set = await runCli(['user', 'set', ...target.args, '--username', 'wang.rep', '--department', '华东销售部/华东区/上海组', '--roles', 'sales_rep,marketing', '--manager', 'admin', '--json']);
+      expect({ code: set.code, stderr: set.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(set.stdout)).toMatchObject({
+        id: ids['wang.rep'],
+        username: 'wang.rep',
+        role: 'sales_rep',
+        roles: ['sales_rep', 'marketing'],
+        department: '华东销售部/华东区/上海组',
+        departmentId: expect.stringMatching(UUID),
+        managerId: ids.admin,
+      });
+      expect(await orgVersion()).toBe(before + 1);
+      // A path not there yet is made, as user add does.
+      const made = await runCli(['user', 'set', ...target.args, '--username', 'li.agent', '--department', '客服部/售后组']);
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stdout).toBe('updated li.agent: department 客服部/售后组, roles service_agent, manager (none)\n');
+
+      const [cycle, self, unknownRole, noUser, nothing, noManager] = await Promise.all([
+        runCli(['user', 'set', ...target.args, '--username', 'admin', '--manager', 'wang.rep']),
+        runCli(['user', 'set', ...target.args, '--username', 'zhao.mkt', '--manager', 'zhao.mkt']),
+        runCli(['user', 'set', ...target.args, '--username', 'zhao.mkt', '--roles', 'marketing,astronaut']),
+        runCli(['user', 'set', ...target.args, '--username', 'nobody', '--roles', 'marketing']),
+        runCli(['user', 'set', ...target.args, '--username', 'zhao.mkt']),
+        runCli(['user', 'set', ...target.args, '--username', 'zhao.mkt', '--manager', 'nobody']),
+      ]);
+      expectRefused(cycle, /wang\.rep reports to 系统管理员, so cannot be their manager/);
+      expectRefused(self, /cannot be their own manager/);
+      expectRefused(unknownRole, /unknown role "astronaut"/);
+      expectRefused(noUser, /no user "nobody"/);
+      expectRefused(nothing, /say what to change/);
+      expectRefused(noManager, /no user "nobody" to be the manager/);
+
+      const cleared = await runCli(['user', 'set', ...target.args, '--username', 'wang.rep', '--department', '', '--manager', '', '--roles', 'sales_rep', '--json']);
+      expect(cleared.code, cleared.stderr).toBe(0);
+      expect(JSON.parse(cleared.stdout)).toMatchObject({ roles: ['sales_rep'], department: null, departmentId: null, managerId: null });
+      const db = await openRawDb(target);
+      try {
+        const rows = await db.all<{ username: string; role: string; roles: string | null; manager_id: string | null }>('SELECT username, role, roles, manager_id FROM users ORDER BY username');
+        expect(rows.find((r) => r.username === 'wang.rep')).toEqual({ username: 'wang.rep', role: 'sales_rep', roles: '["sales_rep"]', manager_id: null });
+        expect(rows.find((r) => r.username === 'admin')?.manager_id).toBeNull();
+      } finally {
+        await db.close();
+      }
+    }, CLI_TIMEOUT);
   });
 }

@@ -5,6 +5,7 @@ import { SyncService } from '../../src-server/sync/sync.service';
 import { entityNames } from '../../src-shared/entities/index';
 import { HistoryService } from '../../src-server/sync/history.service';
 import { AdminService } from '../../src-server/auth/admin.service';
+import { directAdminOrg } from './direct-admin-org';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from '../../src-main/core/sync/sync-connection';
 import type { Mutation, MutationResult } from '../../src-shared/sync/protocol.contract';
 import { CLIENT_SCHEMA_VERSION } from '../../src-shared/sync/protocol.contract';
@@ -132,6 +133,7 @@ export class DirectConnector implements SyncConnector {
       directory: () => around(() => this.server.users.directory()),
       history: (query) => around(async () => new HistoryService(this.server.store).history(await now(), query.entity, query.id, query.before ?? null, query.limit ?? 20)),
       ...this.adminOf(session.access.access.admin, session.deviceId),
+      adminOrg: (call) => directAdminOrg(this.server.store, this.server.users, { isAdmin: session.access.access.admin, userId: auth.user.id }, call),
       close() {},
     };
   }

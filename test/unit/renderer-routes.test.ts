@@ -48,6 +48,8 @@ describe('renderer hash routes', () => {
     expect(parseHash('#/admin/users')).toEqual({ view: 'page', page: 'adminUsers' });
     expect(parseHash('#/admin/devices')).toEqual({ view: 'page', page: 'adminDevices' });
     expect(parseHash('#/admin/logins')).toEqual({ view: 'page', page: 'adminLogins' });
+    expect(parseHash('#/admin/departments')).toEqual({ view: 'page', page: 'adminDepartments' });
+    expect(parseHash('#/admin/roles')).toEqual({ view: 'page', page: 'adminRoles' });
     expect(routeToHash({ view: 'page', page: 'adminDevices' })).toBe('#/admin/devices');
     for (const page of adminPages) expect(routeToHash(parseHash(pageHash(page)))).toBe(pageHash(page));
     expect(parseHash('#/admin')).toEqual(defaultRoute);

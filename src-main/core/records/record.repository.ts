@@ -8,17 +8,28 @@ import { copiedFromRef, derivedValues, recordIssues } from '../../../src-shared/
 import { followUpValues } from '../../../src-shared/sales/follow-up.rules';
 import { validateValues } from '../../../src-shared/entities/record.schema';
 import { provisionalNumber } from '../../../src-shared/entities/numbering.util';
+import type { Access } from '../../../src-shared/permissions/access';
 import { CrmError, type FieldIssue } from '../../../src-shared/result';
 import { entityTables, tableColumns, updatedAtIndexName } from '../db/schema';
 import type { Replica } from '../db/replica';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { SearchIndex } from '../search/search.index';
+import { refuseAction, refuseFields, refuseOwner } from './record-access';
 import { filterCondition, orderBy, quickFilterCondition } from './list-query.util';
 
 type ParsedListQuery = Required<Omit<ListQuery, 'quick'>> & { quick?: string | undefined };
 
 export interface ChangeSink {
   (entity: EntityName, ids: string[]): void;
+}
+
+/**
+ * How a write is checked. `access`: the user's permissions, for what the user asked for (the
+ * client API's writes); the core's own workflows (follow-up tasks, pool moves) leave it out.
+ */
+export interface WriteOptions {
+  allowSystem?: boolean;
+  access?: Access | null;
 }
 
 /** A field value as better-sqlite3 binds it (drizzle does this mapping on the query-builder path). */
@@ -253,11 +264,16 @@ export class RecordRepository {
     this.onChange(parentEntity, [parentId]);
   }
 
-  create(entity: EntityName, input: Record<string, unknown>, id?: string, options: { allowSystem?: boolean } = {}): RecordData {
+  create(entity: EntityName, input: Record<string, unknown>, id?: string, options: WriteOptions = {}): RecordData {
+    if (options.access !== undefined) refuseAction(options.access, entity, 'create');
     const validated = validateValues(entity, input, 'create', options);
     const issues = validated.issues;
     issues.push(...this.checkRefs(entity, validated.values));
     if (issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, issues);
+    if (options.access !== undefined) {
+      refuseFields(options.access, entity, validated.values, null);
+      refuseOwner(options.access, entity, validated.values, null, this.currentUser());
+    }
     if (id && this.find(entity, id)) throw new CrmError('BAD_REQUEST', `${entity} ${id} already exists`);
     const now = this.tick();
     const ruled = this.withRules(entity, null, validated.values, input, now);
@@ -290,11 +306,16 @@ export class RecordRepository {
     return this.get(entity, recordId);
   }
 
-  update(entity: EntityName, id: string, input: Record<string, unknown>, options: { allowSystem?: boolean } = {}): RecordData {
+  update(entity: EntityName, id: string, input: Record<string, unknown>, options: WriteOptions = {}): RecordData {
     const existing = this.get(entity, id);
+    if (options.access !== undefined) refuseAction(options.access, entity, 'update');
     const validated = validateValues(entity, input, 'update', options);
     const issues = [...validated.issues, ...this.checkRefs(entity, validated.values)];
     if (issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, issues);
+    if (options.access !== undefined) {
+      refuseFields(options.access, entity, validated.values, existing);
+      refuseOwner(options.access, entity, validated.values, existing, this.currentUser());
+    }
     const ruled = this.withRules(entity, existing, validated.values, input, this.now());
     if (ruled.issues.length > 0) throw new CrmError('VALIDATION', `invalid ${entity}`, ruled.issues);
     const values = ruled.values;
@@ -329,13 +350,16 @@ export class RecordRepository {
    * (live ones for a delete, those deleted with the parent for a restore), in one transaction,
    * with an outbox entry and a search update per record. Returns the ids touched per entity.
    */
-  private setDeleted(entity: EntityName, id: string, op: 'delete' | 'restore', childDeletedAt: number | null): Map<EntityName, string[]> {
+  private setDeleted(entity: EntityName, id: string, op: 'delete' | 'restore', childDeletedAt: number | null, access?: Access | null): Map<EntityName, string[]> {
     const now = this.tick();
     const stamp = op === 'delete' ? now : null;
     const user = this.currentUser();
     const touched = new Map<EntityName, string[]>();
     this.replica.sqlite.transaction(() => {
       const visit = (ent: EntityName, recordId: string) => {
+        // Each record going with the parent is a delete of its own on the server: refused there
+        // when its entity may not be deleted, so refused here as a whole (the transaction rolls back).
+        if (access !== undefined) refuseAction(access, ent, 'delete');
         const version = this.find(ent, recordId)?.syncVersion;
         this.replica.db
           .update(this.table(ent))
@@ -370,20 +394,21 @@ export class RecordRepository {
    * Tombstones the record and, with the same timestamp, its cascading children (an account's
    * contacts). The shared timestamp is how restore knows which children went with it.
    */
-  delete(entity: EntityName, id: string): number {
+  delete(entity: EntityName, id: string, options: Pick<WriteOptions, 'access'> = {}): number {
     this.get(entity, id);
-    const touched = this.setDeleted(entity, id, 'delete', null);
+    const touched = this.setDeleted(entity, id, 'delete', null, options.access);
     return [...touched.values()].reduce((n, ids) => n + ids.length, 0);
   }
 
   /** Undoes a delete: the record and the children that were deleted with it come back. */
-  restore(entity: EntityName, id: string): RecordData {
+  restore(entity: EntityName, id: string, options: Pick<WriteOptions, 'access'> = {}): RecordData {
     const record = this.find(entity, id);
     if (!record) throw new CrmError('NOT_FOUND', `${entity} ${id} not found`);
     if (record.deletedAt === null) return record;
     const parentIssues = this.checkRefs(entity, record);
     if (parentIssues.length > 0) throw new CrmError('VALIDATION', `the parent of ${entity} ${id} is deleted`, parentIssues);
-    this.setDeleted(entity, id, 'restore', record.deletedAt);
+    // Undoing a delete takes what deleting does (as on the server).
+    this.setDeleted(entity, id, 'restore', record.deletedAt, options.access);
     return this.get(entity, id);
   }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordData } from '../../../src-shared/api/client-api.contract';
-import { entities, isEntityName, isJsonKind, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+import { entities, entityNames, isEntityName, isJsonKind, type EntityName, type FieldDef } from '../../../src-shared/entities/index';
+import { hiddenFields, type Access } from '../../../src-shared/permissions/access';
 import type { Change, MutationResult, SnapshotPage } from '../../../src-shared/sync/protocol.contract';
 import { tableColumns, updatedAtIndexName } from '../db/schema';
 import type { OutboxEntry } from '../outbox/outbox.repository';
@@ -44,6 +45,8 @@ export class ReplicaSync {
   private readonly fieldsOf = new Map<EntityName, Record<string, FieldDef>>();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly snapshotPlans = new Map<string, { insert: Database.Statement; params: (values: unknown[]) => unknown[] }>();
+  /** Fields the user's access hides, per entity (see applyAccess): never written into the replica. */
+  private hidden = new Map<EntityName, Set<string>>();
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -73,11 +76,14 @@ export class ReplicaSync {
     const sets: string[] = [];
     const params: unknown[] = [];
     const defs = this.fieldsOf.get(entity) ?? {};
+    const hidden = this.hidden.get(entity);
     for (const [field, value] of Object.entries(values)) {
       const col = this.column(entity, field);
       if (!col || field === 'id') continue;
       sets.push(`"${col}" = ?`);
-      params.push(sqlValue(defs[field], value));
+      // A hidden field stays blank whatever arrives: a refused edit settles on its base value,
+      // which may be from before the field was hidden.
+      params.push(sqlValue(defs[field], hidden?.has(field) ? null : value));
     }
     if (sets.length === 0) return;
     this.prepare(`UPDATE ${entities[entity].table} SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
@@ -311,10 +317,78 @@ export class ReplicaSync {
     touch(touched, entity, id);
   }
 
-  /** Applies one pulled page and stores the cursor after it, in one transaction. */
-  applyChanges(changes: Change[], storeCursor: () => void): Touched {
+  /**
+   * The fields an access hides, per entity, that this replica has columns for. Only the fields
+   * of the entity definitions: system columns (owner, times) are never hidden.
+   */
+  private hiddenBy(access: Access | null): Map<EntityName, Set<string>> {
+    const out = new Map<EntityName, Set<string>>();
+    if (!access) return out;
+    for (const entity of entityNames) {
+      const defs = this.fieldsOf.get(entity) ?? {};
+      const fields = hiddenFields(access, entity).filter((f) => Object.hasOwn(defs, f) && this.column(entity, f) !== null);
+      if (fields.length > 0) out.set(entity, new Set(fields));
+    }
+    return out;
+  }
+
+  /** The user's access as stored at start (no clearing: it was applied when it arrived). */
+  useAccess(access: Access | null): void {
+    this.hidden = this.hiddenBy(access);
+  }
+
+  /**
+   * Brings the replica in line with a new access: every field it hides is cleared in every record
+   * (the server stops sending a field that becomes hidden but sends no nulls for it), with the
+   * pulled values parked for it, the before-values of unsent edits to it (a refused edit would
+   * settle the field back on them) and the winning values of inbox entries; the search entries of
+   * the records whose searchable text lost something are made again. What the user typed (unsent
+   * edits, their side in the inbox) stays theirs. Fields revealed again are left as they are: the
+   * server sends their values with the rescope. Runs in one transaction (or the caller's).
+   */
+  applyAccess(access: Access | null, touched: Touched): void {
+    const hidden = this.hiddenBy(access);
+    this.sqlite.transaction(() => {
+      let reindexed = false;
+      for (const [entity, fields] of hidden) {
+        const defs = this.fieldsOf.get(entity) ?? {};
+        const table = entities[entity].table;
+        const names = [...fields];
+        // Blank as insertRow writes it: NOT NULL columns (flags, lists) take their default.
+        const blank = names.map((f) => ({ col: `"${this.column(entity, f)}"`, value: sqlValue(defs[f], null) }));
+        const held = blank.map((b) => (b.value === null ? `${b.col} IS NOT NULL` : `${b.col} IS NOT ?`)).join(' OR ');
+        const heldParams = blank.filter((b) => b.value !== null).map((b) => b.value);
+        const ids = (this.sqlite.prepare(`SELECT id FROM ${table} WHERE ${held}`).all(...heldParams) as { id: string }[]).map((r) => r.id);
+        if (ids.length > 0) {
+          this.sqlite.prepare(`UPDATE ${table} SET ${blank.map((b) => `${b.col} = ?`).join(', ')} WHERE ${held}`).run(...blank.map((b) => b.value), ...heldParams);
+        }
+        for (const field of names) {
+          this.prepare('DELETE FROM pulled_shadow WHERE entity = ? AND field = ?').run(entity, field);
+          const path = `$.${JSON.stringify(field)}`;
+          this.prepare('UPDATE outbox SET base = json_remove(base, ?) WHERE entity = ? AND json_type(base, ?) IS NOT NULL').run(path, entity, path);
+          this.prepare('UPDATE conflict SET theirs = json_remove(theirs, ?) WHERE entity = ? AND json_type(theirs, ?) IS NOT NULL').run(path, entity, path);
+        }
+        const searchable = names.some((f) => defs[f]?.search);
+        for (const id of ids) {
+          if (searchable) this.reindex(entity, id);
+          touch(touched, entity, id);
+        }
+        reindexed ||= searchable && ids.length > 0;
+      }
+      // The replaced entries' FTS rows go now rather than with a later batch (see SearchIndex.retire).
+      if (reindexed) this.records.search.purge();
+    })();
+    this.hidden = hidden;
+  }
+
+  /**
+   * Applies one pulled page and stores the cursor after it, in one transaction. `access`: a new
+   * access that came with the page (a rescope), applied first.
+   */
+  applyChanges(changes: Change[], storeCursor: () => void, access?: Access | null): Touched {
     const touched: Touched = new Map();
     this.sqlite.transaction(() => {
+      if (access !== undefined) this.applyAccess(access, touched);
       for (const change of changes) {
         if (!isEntityName(change.entity)) continue;
         this.applyChange(change, touched);

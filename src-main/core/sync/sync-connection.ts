@@ -1,5 +1,7 @@
 import type { AdminDevice, AdminLoginsPage, AdminUser, ConnectionErrorCode, DirectoryUser, HistoryPage, LoginResponse, Mutation, MutationResult, SnapshotPage, Change } from '../../../src-shared/sync/protocol.contract';
 import type { EntityName } from '../../../src-shared/entities/index';
+import type { Access } from '../../../src-shared/permissions/access';
+import type { AdminOrgAnswer, AdminOrgRequest, OrgAnswer } from '../../../src-shared/sync/admin-org.contract';
 
 /**
  * Why a sync request failed. `NETWORK`: the server could not be reached or the connection broke
@@ -21,10 +23,14 @@ export interface PullPage {
   cursor: number;
   hasMore: boolean;
   changes: Change[];
+  /** The user's access, sent with the pages of a rescope (their access changed): applied before `changes`. */
+  access?: Access | undefined;
 }
 
 /** One live session with the server (after hello / welcome). */
 export interface SyncConnection {
+  /** The user's access as the server's welcome gave it (absent from servers older than permissions). */
+  readonly access?: Access | undefined;
   push(mutations: Mutation[]): Promise<MutationResult[]>;
   pull(cursor: number, limit: number): Promise<PullPage>;
   snapshot(entity: EntityName, after: string, limit: number): Promise<SnapshotPage>;
@@ -38,6 +44,8 @@ export interface SyncConnection {
   adminDevices(): Promise<AdminDevice[]>;
   adminRevoke(deviceId: string): Promise<{ id: string; revoked: boolean } | null>;
   adminLogins(query: { before?: number | undefined; limit: number }): Promise<AdminLoginsPage>;
+  /** The organisation's admin requests (departments, roles, users' places): the answer, or the server's refusal with its reason. */
+  adminOrg<R extends AdminOrgRequest>(request: R): Promise<OrgAnswer<AdminOrgAnswer<R['op']>>>;
   /** Bytes sent and received so far on this connection (after compression where measurable). */
   readonly bytes: { sent: number; received: number };
   close(): void;

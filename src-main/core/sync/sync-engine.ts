@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SessionUser, SyncStatus } from '../../../src-shared/api/client-api.contract';
 import { entities, entityNames, type EntityName } from '../../../src-shared/entities/index';
 import { CLIENT_SCHEMA_VERSION, MAX_PUSH_MUTATIONS, SNAPSHOT_PAGE, connectionErrorKey, type DirectoryUser, type Mutation } from '../../../src-shared/sync/protocol.contract';
+import type { Access } from '../../../src-shared/permissions/access';
 import { CrmError } from '../../../src-shared/result';
 import { deferIndexes, readMeta, restoreDeferredIndexes, writeMeta } from '../db/replica';
 import { logCore } from '../log';
@@ -54,6 +55,8 @@ export interface SyncEngineDeps {
   onTouched(touched: Touched): void;
   onReset(): void;
   onConflicts(open: number): void;
+  /** The user's access changed (a sign-in, the server's word on connecting or in a rescope, sign-out). */
+  onAccess?(access: Access | null): void;
   now?: () => number;
   random?: () => number;
   /** Keep a live connection and sync by itself (the app); the CLI runs single cycles instead. */
@@ -103,6 +106,7 @@ export class SyncEngine {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.apply = new ReplicaSync(deps.sqlite, deps.records, deps.conflicts, this.now);
+    this.apply.useAccess(this.access());
     this.state = this.credentials() ? 'offline' : 'signedOut';
   }
 
@@ -135,6 +139,49 @@ export class SyncEngine {
 
   cursor(): number {
     return Number(readMeta(this.deps.sqlite, 'sync.cursor') ?? 0);
+  }
+
+  /**
+   * The signed-in user's permissions as the server last sent them, or null: no restrictions known
+   * (a replica used on its own, a server older than permissions). Kept while a session expires (the
+   * same user comes back), cleared with everything else of the user at sign-out.
+   */
+  access(): Access | null {
+    const raw = readMeta(this.deps.sqlite, 'sync.access');
+    return raw ? (JSON.parse(raw) as Access) : null;
+  }
+
+  /**
+   * What of a received access is new: null when it is absent (an older server, a page that is not
+   * a rescope) or the same as the stored one, else the access and its text to store.
+   */
+  private newAccess(access: Access | undefined): { access: Access; text: string } | null {
+    if (!access) return null;
+    const text = JSON.stringify(access);
+    return text === readMeta(this.deps.sqlite, 'sync.access') ? null : { access, text };
+  }
+
+  /**
+   * Stores an access that came on its own (the server's welcome) after clearing the fields it
+   * hides, in one transaction, and tells the views.
+   */
+  private receiveAccess(access: Access | undefined): void {
+    const next = this.newAccess(access);
+    if (!next) return;
+    const sqlite = this.deps.sqlite;
+    const touched: Touched = new Map();
+    sqlite.transaction(() => {
+      this.apply.applyAccess(next.access, touched);
+      writeMeta(sqlite, 'sync.access', next.text);
+    })();
+    if (touched.size > 0) this.deps.onTouched(touched);
+    this.accessChanged(next.access);
+  }
+
+  private accessChanged(access: Access): void {
+    const hidden = Object.values(access.fields).reduce((n, fields) => n + Object.values(fields).filter((l) => l === 'hidden').length, 0);
+    this.logEntry('access', true, `permissions changed: roles ${access.roles.join(', ') || 'none'}, ${Object.keys(access.entities).length} entities, ${hidden} hidden fields`);
+    this.deps.onAccess?.(access);
   }
 
   private snapshotProgress(): SnapshotProgress | null {
@@ -199,10 +246,15 @@ export class SyncEngine {
     if (previous && previous.user.id !== answer.user.id) this.apply.wipe();
     else if (!resume) this.apply.clearForSignIn();
     const sqlite = this.deps.sqlite;
+    // Unsent work kept through the sign-in may hold fields this user may not see: cleared as on any new access.
+    const access = answer.access ?? null;
     sqlite.transaction(() => {
       writeMeta(sqlite, 'sync.credentials', JSON.stringify({ server, token: answer.token, deviceId: answer.deviceId, user: answer.user } satisfies Credentials));
       writeMeta(sqlite, 'sync.lastServer', server);
       sqlite.prepare("DELETE FROM replica_meta WHERE key = 'sync.expired'").run();
+      this.apply.applyAccess(access, new Map());
+      if (access) writeMeta(sqlite, 'sync.access', JSON.stringify(access));
+      else sqlite.prepare("DELETE FROM replica_meta WHERE key = 'sync.access'").run();
       if (resume) return;
       writeMeta(sqlite, 'sync.cursor', '0');
       writeMeta(sqlite, 'sync.snapshotDone', '0');
@@ -214,6 +266,7 @@ export class SyncEngine {
     this.initial = resume && this.snapshotDone() ? null : { received: resume ? (progress?.received ?? 0) : 0, total: resume ? (progress?.total ?? null) : null };
     const how = resume ? `, resuming the replica with ${this.deps.records.outbox.pendingCount()} unsent changes` : '';
     this.logEntry('login', true, `signed in as ${answer.user.username} on ${server} (device ${answer.deviceId})${how}`, this.now() - started);
+    this.deps.onAccess?.(access);
     this.deps.onReset();
     this.setState('offline');
     return answer.user;
@@ -243,9 +296,11 @@ export class SyncEngine {
     const sqlite = this.deps.sqlite;
     this.apply.wipe();
     restoreDeferredIndexes(sqlite);
-    sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.credentials', 'sync.expired', 'sync.cursor', 'sync.snapshot', 'sync.snapshotDone', 'sync.lastSyncAt', 'sync.directory')").run();
+    sqlite.prepare("DELETE FROM replica_meta WHERE key IN ('sync.credentials', 'sync.expired', 'sync.cursor', 'sync.snapshot', 'sync.snapshotDone', 'sync.lastSyncAt', 'sync.directory', 'sync.access')").run();
+    this.apply.useAccess(null);
     this.initial = null;
     this.logEntry('signout', true, reason);
+    this.deps.onAccess?.(null);
     this.deps.onReset();
     this.setState('signedOut');
   }
@@ -353,6 +408,8 @@ export class SyncEngine {
     const conn = await this.connecting;
     this.conn = conn;
     this.logEntry('connect', true, `connected to ${creds.server}`);
+    // The welcome's access comes before anything else of this connection is applied.
+    this.receiveAccess(conn.access);
     // Owner names and the owner picker: refreshed on each connection (a few hundred names).
     try {
       writeMeta(this.deps.sqlite, 'sync.directory', JSON.stringify(await conn.directory()));
@@ -650,8 +707,18 @@ export class SyncEngine {
       const started = this.now();
       const before = conn.bytes.received;
       const page = await conn.pull(this.cursor(), PULL_LIMIT);
-      const touched = this.apply.applyChanges(page.changes, () => writeMeta(sqlite, 'sync.cursor', String(page.cursor)));
-      if (page.changes.length > 0) {
+      // A rescope's access is applied in the page's transaction, before its changes.
+      const access = this.newAccess(page.access);
+      const touched = this.apply.applyChanges(
+        page.changes,
+        () => {
+          if (access) writeMeta(sqlite, 'sync.access', access.text);
+          writeMeta(sqlite, 'sync.cursor', String(page.cursor));
+        },
+        access ? access.access : undefined,
+      );
+      if (access) this.accessChanged(access.access);
+      if (page.changes.length > 0 || access) {
         this.logEntry('pull', true, `${page.changes.length} changes up to ${page.cursor}`, this.now() - started, conn.bytes.received - before);
         this.deps.onTouched(touched);
       }

@@ -17,7 +17,9 @@ import {
   type ServerMessage,
 } from '../../../src-shared/sync/protocol.contract';
 import type { z } from 'zod';
-import { connectionErrorCodes, type ConnectionErrorCode } from '../../../src-shared/sync/protocol.contract';
+import type { Access } from '../../../src-shared/permissions/access';
+import { connectionErrorCodes, orgRefusal, type ConnectionErrorCode } from '../../../src-shared/sync/protocol.contract';
+import { adminOrgAnswers, adminOrgRoute, type AdminOrgAnswer, type AdminOrgRequest, type OrgAnswer } from '../../../src-shared/sync/admin-org.contract';
 import { SyncFailure, type ConnectHandlers, type SyncConnection, type SyncConnector } from './sync-connection';
 
 /** How long a request may go unanswered before the connection counts as broken. */
@@ -61,6 +63,35 @@ async function request(url: URL, init: RequestInit): Promise<Response> {
 const versionHeaders = { 'x-crm-protocol': String(PROTOCOL_VERSION), 'x-crm-schema': String(CLIENT_SCHEMA_VERSION) };
 
 /**
+ * One organisation request (admin-org.contract.ts) over HTTP. A refusal that names its reason is
+ * an answer (the client says why in words); any other refusal fails as the other requests do.
+ */
+async function adminOrgHttp<R extends AdminOrgRequest>(httpBase: string, headers: Record<string, string>, call: R): Promise<OrgAnswer<AdminOrgAnswer<R['op']>>> {
+  const route = adminOrgRoute(call);
+  const res = await request(new URL(`${httpBase}${route.path}`), {
+    method: route.method,
+    headers: route.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    ...(route.body === undefined ? {} : { body: JSON.stringify(route.body) }),
+  });
+  if (!res.ok) {
+    const text = await res.text().catch(() => '');
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    const refusal = orgRefusal.safeParse(body);
+    if (refusal.success) return { ok: false, refusal: refusal.data };
+    if (res.status === 404) throw new SyncFailure('BAD_REQUEST', 'the server cannot manage the organisation (it is older than this app)');
+    throw await httpFailure(new Response(text, { status: res.status }));
+  }
+  const parsed = adminOrgAnswers[call.op].safeParse(await res.json());
+  if (!parsed.success) throw new SyncFailure('BAD_REQUEST', `malformed answer from ${route.path}`);
+  return { ok: true, value: parsed.data as AdminOrgAnswer<R['op']> };
+}
+
+/**
  * The real connector: login and snapshots over HTTP(S), push / pull and the server's pokes over
  * one WebSocket with permessage-deflate, so a one-field edit costs a small frame, not HTTP headers.
  */
@@ -102,6 +133,7 @@ export class WsConnector implements SyncConnector {
       const waiting = new Map<number, { resolve: (m: ServerMessage) => void; reject: (e: SyncFailure) => void; timer: NodeJS.Timeout }>();
       let nextId = 1;
       let welcomed = false;
+      let welcomeAccess: Access | undefined;
       let closed = false;
 
       const fail = (failure: SyncFailure) => {
@@ -160,6 +192,9 @@ export class WsConnector implements SyncConnector {
 
       const connection: SyncConnection = {
         bytes,
+        get access() {
+          return welcomeAccess;
+        },
         async push(mutations) {
           const answer = await ask((id) => ({ type: 'push', id, mutations }));
           if (answer.type !== 'pushResult') throw new SyncFailure('BAD_REQUEST', `unexpected answer ${answer.type} to push`);
@@ -168,7 +203,7 @@ export class WsConnector implements SyncConnector {
         async pull(from, limit) {
           const answer = await ask((id) => ({ type: 'pull', id, cursor: from, limit }));
           if (answer.type !== 'changes') throw new SyncFailure('BAD_REQUEST', `unexpected answer ${answer.type} to pull`);
-          return { cursor: answer.cursor, hasMore: answer.hasMore, changes: answer.changes };
+          return { cursor: answer.cursor, hasMore: answer.hasMore, changes: answer.changes, access: answer.access };
         },
         async snapshot(entity, after, limit) {
           const url = new URL(`${httpBase}/v1/snapshot`);
@@ -215,6 +250,7 @@ export class WsConnector implements SyncConnector {
         adminDevices: async () => (await adminList('devices', adminDevicesResponse)).devices,
         adminRevoke: (deviceId) => admin('POST', `devices/${encodeURIComponent(deviceId)}/revoke`, adminRevokeResponse),
         adminLogins: (query) => adminList('logins', adminLoginsPage, { before: query.before, limit: query.limit }),
+        adminOrg: (call) => adminOrgHttp(httpBase, { authorization: `Bearer ${token}`, ...versionHeaders, 'x-crm-schema': String(schema) }, call),
         close() {
           if (closed) return;
           closed = true;
@@ -241,6 +277,7 @@ export class WsConnector implements SyncConnector {
         switch (msg.type) {
           case 'welcome':
             welcomed = true;
+            welcomeAccess = msg.access;
             resolve(connection);
             return;
           case 'poke':
