@@ -405,10 +405,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } catch {
       return;
     }
-    const poke = JSON.stringify({ type: 'poke', cursor: note.cn } satisfies ServerMessage);
+    const org = note.keys.includes(ORG_CHANGED);
+    const poke = JSON.stringify({ type: 'poke', cursor: note.cn, ...(org ? { org: true } : {}) } satisfies ServerMessage);
     for (const [socket, session] of sockets) {
       const view = Object.values(session.access.view);
-      if (note.keys.includes(ORG_CHANGED) || view.some((s) => s.all || note.keys.some((k) => s.keys.includes(k)))) socket.send(poke);
+      if (org || view.some((s) => s.all || note.keys.some((k) => s.keys.includes(k)))) socket.send(poke);
     }
   });
 

@@ -141,7 +141,8 @@ export const pushResultMessage = z.object({ type: z.literal('pushResult'), id: r
  * leave the replica); the client stores it and clears the fields it now hides before applying them.
  */
 export const changesMessage = z.object({ type: z.literal('changes'), id: requestId, cursor: cn, hasMore: z.boolean(), changes: z.array(change), access: access.optional() });
-export const pokeMessage = z.object({ type: z.literal('poke'), cursor: cn });
+/** `org`: the organisation changed (roles, departments, managers): pull even at the same cursor, a rescope may be waiting. */
+export const pokeMessage = z.object({ type: z.literal('poke'), cursor: cn, org: z.boolean().optional() });
 export const errorMessage = z.object({ type: z.literal('error'), id: requestId.optional(), code: z.enum(connectionErrorCodes), message: z.string() });
 
 export const serverMessage = z.discriminatedUnion('type', [welcomeMessage, pushResultMessage, changesMessage, pokeMessage, errorMessage]);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bumpOrgVersion } from '../../src-server/auth/org.store';
-import { openTestClient, startTestServer, type StoreKind, type TestClient, type TestServer } from '../support/sync-fixture';
+import { nextEvent, openTestClient, startTestServer, type StoreKind, type TestClient, type TestServer } from '../support/sync-fixture';
 
 const stores: StoreKind[] = ['sqlite', 'pg'];
 
@@ -76,6 +76,27 @@ for (const kind of stores) {
       const inbox = boss.core.conflicts.list(true);
       expect(JSON.parse(onServer!.fields).title === '采购经理' || inbox.some((e) => e.recordId === contact.id)).toBe(true);
       expect((await boss.call('record.get', { entity: 'account', id: mine.id })).name).toBe('杭州西湖科技');
+    });
+
+    it('a live client is poked when the organisation changes and pulls the rescope by itself, at the same cursor', async () => {
+      server = await startTestServer(kind);
+      const users = server.server.users;
+      await users.add({ username: 'boss', password: 'password-1', role: 'sales_manager', name: '赵敏', department: '华东区' });
+      await users.add({ username: 'li', password: 'password-1', role: 'sales_rep', name: '李军', department: '华南区' });
+      const li = await client('li');
+      const theirs = await li.call('record.create', { entity: 'account', values: { name: '深圳湾电子' } });
+      await li.call('sync.now', {});
+      const boss = openTestClient({ live: true });
+      clients.push(boss);
+      await boss.call('sync.login', { server: server.url, username: 'boss', password: 'password-1' });
+      await boss.core.sync.syncNow();
+      expect(boss.core.sync.status().state).toBe('online');
+      const arrived = nextEvent(boss, (e) => e.type === 'changed' && e.entity === 'account');
+      await org(async (q) => {
+        await q.run("UPDATE users SET department = (SELECT id FROM departments WHERE name = '华东区') WHERE username = 'li'");
+      });
+      expect(await arrived).toMatchObject({ type: 'changed', entity: 'account', ids: [theirs.id] });
+      expect((await boss.call('record.get', { entity: 'account', id: theirs.id })).name).toBe('深圳湾电子');
     });
 
     it('a rep whose manager changes leaves the old manager’s replica when the role scopes by subordinates', async () => {

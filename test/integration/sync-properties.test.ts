@@ -1,31 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CoreEvent } from '../../src-shared/api/client-api.contract';
 import type { Mutation } from '../../src-shared/sync/protocol.contract';
 import { sessionFor } from '../../src-server/sync/sync.service';
 import { WsConnector } from '../../src-main/core/sync/ws-connector';
 import { DirectConnector, DirectServer, type Fault } from '../support/direct-connector';
-import { openTestClient, startTestServer, type TestClient, type TestServer } from '../support/sync-fixture';
+import { nextEvent, openTestClient, startTestServer, type TestClient, type TestServer } from '../support/sync-fixture';
 import { readMeta } from '../../src-main/core/db/replica';
 
 function tableIndexes(c: TestClient): string[] {
   return (c.core.replica.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('accounts', 'contacts') ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 }
 
-/** Resolves with the first core event that `match` accepts, or fails after `ms`. */
-function nextEvent(c: TestClient, match: (e: CoreEvent) => boolean, ms = 5000): Promise<CoreEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching event within ${ms} ms`));
-    }, ms);
-    const off = c.core.onEvent((e) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    });
-  });
-}
 
 describe('sync properties (ARCHITECTURE.md)', () => {
   let server: TestServer | null = null;

@@ -1,3 +1,4 @@
+import type { CoreEvent } from '../../src-shared/api/client-api.contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -133,4 +134,20 @@ export async function postgresAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Resolves with the first core event that `match` accepts, or fails after `ms`. */
+export function nextEvent(c: TestClient, match: (e: CoreEvent) => boolean, ms = 5000): Promise<CoreEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching event within ${ms} ms`));
+    }, ms);
+    const off = c.core.onEvent((e) => {
+      if (!match(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    });
+  });
 }

@@ -53,7 +53,8 @@ export interface SyncConnection {
 
 export interface ConnectHandlers {
   /** The server has changes past `cursor` for this user. */
-  onPoke(cursor: number): void;
+  /** `org`: access may have changed, so pull even if `cursor` is not ahead. */
+  onPoke(cursor: number, org?: boolean): void;
   /** The connection ended (network, server shutdown, refusal). */
   onClose(failure: SyncFailure): void;
 }

@@ -391,10 +391,10 @@ export class SyncEngine {
     if (!creds) throw new SyncFailure('AUTH_FAILED', 'not signed in');
     this.connecting ??= this.deps.connector
       .connect(creds.server, creds.token, this.cursor(), {
-        onPoke: (cursor) => {
+        onPoke: (cursor, org) => {
           // A poke can still arrive while the core is closing (the socket closes after the replica).
           if (this.stopped || !this.deps.sqlite.open) return;
-          if (cursor > this.cursor()) this.schedule(0);
+          if (org === true || cursor > this.cursor()) this.schedule(0);
         },
         onClose: (failure) => {
           this.conn = null;

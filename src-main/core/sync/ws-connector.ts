@@ -281,7 +281,7 @@ export class WsConnector implements SyncConnector {
             resolve(connection);
             return;
           case 'poke':
-            handlers.onPoke(msg.cursor);
+            handlers.onPoke(msg.cursor, msg.org === true);
             return;
           case 'error': {
             const failure = new SyncFailure(msg.code, msg.message);
