@@ -45,3 +45,18 @@ CREATE TABLE device_access (
   progress TEXT,
   updated_at INTEGER NOT NULL
 );
+
+-- What administrators changed in the organisation (departments, roles, users' places and roles;
+-- unlocks and revokes too): who, from which device and address, when, and the JSON of the thing
+-- before and after (null when it did not exist).
+CREATE TABLE admin_audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  device_id TEXT,
+  address TEXT,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT
+);

@@ -26,6 +26,7 @@ import {
 import { AuthError, type UserRepository } from '../auth/user.repository';
 import { SignInService } from '../auth/sign-in.service';
 import { AdminService } from '../auth/admin.service';
+import { AdminAuditRepository } from '../auth/admin-audit.repository';
 import { OrgError, OrgRepository } from '../auth/org.repository';
 import { type CommitNote, type Session, type SyncService } from '../sync/sync.service';
 import { ORG_CHANGED } from '../auth/org.store';
@@ -236,6 +237,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (!session.access.access.admin) throw new ProtocolError('FORBIDDEN', 'only administrators may do this');
     return session;
   };
+  const adminAudit = new AdminAuditRepository(store);
+  /** Records an administrator's change once it succeeded: who, from where, what before and after. */
+  const audited = (request: FastifyRequest, session: Session, action: string, target: string, before: unknown, after: unknown) =>
+    adminAudit.record({ at: Date.now(), userId: session.user.id, deviceId: session.deviceId, address: request.ip, action, target, before, after });
   const idParam = (request: FastifyRequest): string => {
     const id = parse(z.object({ id: z.string().min(1).max(64) }), request.params).id;
     refuseNul('id', id);
@@ -248,9 +253,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.post('/v1/admin/users/:id/unlock', async (request, reply) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const done = await admin.unlock(idParam(request), { address: request.ip });
     if (!done) return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such user' });
+    if (done.unlocked) await audited(request, session, 'user.unlock', done.id, { locked: true }, { locked: false });
     request.log.info({ user: done.username, unlocked: done.unlocked }, 'user unlocked by an administrator');
     return done;
   });
@@ -266,8 +272,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const outcome = await admin.revoke(id, session.deviceId, { address: request.ip });
     if (outcome === 'self') throw new ProtocolError('BAD_REQUEST', 'this is the device you are using; sign out on it instead of revoking it');
     if (outcome === 'missing') return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such device' });
+    await audited(request, session, 'device.revoke', id, { revoked: false }, { revoked: true });
     request.log.info({ deviceId: id }, 'device revoked by an administrator');
     return { id, revoked: true };
+  });
+
+  app.get('/v1/admin/audit', async (request) => {
+    await authenticateAdmin(request);
+    const q = parse(adminLoginsQuery, request.query);
+    return adminAudit.page(q.before, q.limit);
   });
 
   app.get('/v1/admin/logins', async (request) => {
@@ -291,24 +304,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.post('/v1/admin/departments', async (request) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const body = parse(adminDepartmentCreate, request.body);
     refuseNul('parentId', body.parentId);
-    return org.createDepartment(body);
+    const created = await org.createDepartment(body);
+    await audited(request, session, 'department.create', created.id, null, created);
+    return created;
   });
 
   app.patch('/v1/admin/departments/:id', async (request) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const id = idParam(request);
     const body = parse(adminDepartmentUpdate, request.body);
     refuseNul('parentId', body.parentId);
-    return org.updateDepartment(id, body);
+    const before = (await org.departments()).find((d) => d.id === id) ?? null;
+    const saved = await org.updateDepartment(id, body);
+    await audited(request, session, 'department.update', id, before, saved);
+    return saved;
   });
 
   app.delete('/v1/admin/departments/:id', async (request) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const id = idParam(request);
+    const before = (await org.departments()).find((d) => d.id === id) ?? null;
     await org.deleteDepartment(id);
+    await audited(request, session, 'department.delete', id, before, null);
     return { id, deleted: true };
   });
 
@@ -318,34 +338,41 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.post('/v1/admin/roles', async (request) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const body = parse(adminRoleCreate, request.body);
     const created = await org.createRole(body.code, body.definition);
+    await audited(request, session, 'role.create', body.code, null, created);
     request.log.info({ role: body.code }, 'role created by an administrator');
     return created;
   });
 
   app.put('/v1/admin/roles/:code', async (request) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const code = codeParam(request);
     const body = parse(adminRoleUpdate, request.body);
+    const before = (await org.roles()).find((r) => r.code === code) ?? null;
     const saved = await org.updateRole(code, body.definition);
+    await audited(request, session, 'role.update', code, before, saved);
     request.log.info({ role: code }, 'role changed by an administrator');
     return saved;
   });
 
   app.post('/v1/admin/roles/:code/reset', async (request) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const code = codeParam(request);
+    const before = (await org.roles()).find((r) => r.code === code) ?? null;
     const reset = await org.resetRole(code);
+    await audited(request, session, 'role.reset', code, before, reset);
     request.log.info({ role: code }, 'role reset to its defaults by an administrator');
     return reset;
   });
 
   app.delete('/v1/admin/roles/:code', async (request) => {
-    await authenticateAdmin(request);
+    const session = await authenticateAdmin(request);
     const code = codeParam(request);
+    const before = (await org.roles()).find((r) => r.code === code) ?? null;
     await org.deleteRole(code);
+    await audited(request, session, 'role.delete', code, before, null);
     request.log.info({ role: code }, 'role deleted by an administrator');
     return { code, deleted: true };
   });
@@ -357,9 +384,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refuseNul('departmentId', body.departmentId);
     refuseNul('managerId', body.managerId);
     for (const r of body.roles ?? []) refuseNul('roles', r);
+    const before = (await admin.users()).find((u) => u.id === id) ?? null;
     await org.updateUser(id, body, { userId: session.user.id });
     const updated = (await admin.users()).find((u) => u.id === id);
     if (!updated) return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such user' });
+    await audited(request, session, 'user.update', id, before, updated);
     request.log.info({ userId: id, changed: Object.keys(body) }, 'user changed by an administrator');
     return updated;
   });

@@ -353,6 +353,22 @@ export const adminLoginEntry = z.object({
 export type AdminLoginEntry = z.infer<typeof adminLoginEntry>;
 export const adminLoginsPage = z.object({ entries: z.array(adminLoginEntry), nextBefore: z.number().int().nullable() });
 export type AdminLoginsPage = z.infer<typeof adminLoginsPage>;
+
+/** The audit of administrators' changes, newest first (`GET /v1/admin/audit`, the same paging as logins). */
+export const adminAuditEntry = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  user: z.object({ id: z.string(), name: z.string().nullable() }),
+  deviceId: z.string().nullable(),
+  address: z.string().nullable(),
+  action: z.string(),
+  target: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type AdminAuditEntry = z.infer<typeof adminAuditEntry>;
+export const adminAuditPage = z.object({ entries: z.array(adminAuditEntry), nextBefore: z.number().int().nullable() });
+export type AdminAuditPage = z.infer<typeof adminAuditPage>;
 export const adminUnlockResponse = z.object({ id, username: z.string(), unlocked: z.boolean() });
 export const adminRevokeResponse = z.object({ id, revoked: z.boolean() });
 

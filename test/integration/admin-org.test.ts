@@ -10,6 +10,7 @@ import {
   adminRolesResponse,
   adminUser,
   adminUsersResponse,
+  adminAuditPage,
   orgRefusal,
   type AdminDepartment,
   type OrgRefusalReason,
@@ -286,6 +287,24 @@ for (const kind of stores) {
         expect(JSON.parse(gone.text)).toEqual({ code: 'key_account', deleted: true });
         expect((await roles(admin.token)).some((r) => r.code === 'key_account')).toBe(false);
         expect(await version()).toBe(v + 5);
+
+        // Every change is in the administrators' audit: who, from which device, before and after.
+        const audit = adminAuditPage.parse(JSON.parse((await get(server.url, '/v1/admin/audit?limit=20', admin.token)).text));
+        expect(audit.entries.map((e) => [e.action, e.target])).toEqual([
+          ['role.delete', 'key_account'],
+          ['user.update', ids.wang],
+          ['role.update', 'key_account'],
+          ['user.update', ids.wang],
+          ['role.create', 'key_account'],
+          ['role.reset', 'sales_rep'],
+          ['role.update', 'sales_rep'],
+        ]);
+        for (const e of audit.entries) expect(e).toMatchObject({ user: { id: ids.boss, name: '管理员' }, deviceId: admin.deviceId });
+        const edit = audit.entries.find((e) => e.action === 'role.update' && e.target === 'sales_rep')!;
+        expect(edit.before).toMatchObject({ fields: {} });
+        expect(edit.after).toMatchObject({ fields: { account: { phone: 'readonly', email: 'hidden' } } });
+        expect(audit.entries.find((e) => e.action === 'role.delete')).toMatchObject({ after: null, before: { code: 'key_account', name: '大客户经理' } });
+        expect((await get(server.url, '/v1/admin/audit', (await login(server.url, 'wang', 'password-1', 'w2')).token)).status).toBe(403);
       });
 
       it('a custom role with the admin flag opens the admin routes; a role without it closes them again', async () => {

@@ -14,7 +14,7 @@ import { MIGRATIONS_ROOT, PG_URL, dropSchema, freshSchema, type StoreKind } from
  */
 
 const stores: StoreKind[] = ['sqlite', 'pg'];
-const TABLES = ['auth_audit', 'changes', 'counters', 'departments', 'device_access', 'devices', 'login_state', 'mutation_results', 'org_state', 'record_audit', 'record_refs', 'records', 'roles', 'rule_marks', 'schema_migrations', 'users'];
+const TABLES = ['admin_audit', 'auth_audit', 'changes', 'counters', 'departments', 'device_access', 'devices', 'login_state', 'mutation_results', 'org_state', 'record_audit', 'record_refs', 'records', 'roles', 'rule_marks', 'schema_migrations', 'users'];
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

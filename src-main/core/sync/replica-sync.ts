@@ -376,7 +376,13 @@ export class ReplicaSync {
         reindexed ||= searchable && ids.length > 0;
       }
       // The replaced entries' FTS rows go now rather than with a later batch (see SearchIndex.retire).
-      if (reindexed) this.records.search.purge();
+      // Deleted FTS rows linger in the index's own pages until a merge: optimize rewrites them, so
+      // no hidden text stays in the file. It costs a rewrite of the index, and a field becomes
+      // hidden rarely (an administrator's change), so it is paid only then.
+      if (reindexed) {
+        this.records.search.purge();
+        this.sqlite.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+      }
     })();
     this.hidden = hidden;
   }
