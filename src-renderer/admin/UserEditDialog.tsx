@@ -7,6 +7,7 @@ import { reportError, useApp } from '../state/app.store';
 import { useEscape } from '../state/use-escape';
 import { departmentTree, flattenTree, managerCandidates, roleLabel } from './admin-org-view';
 import { refusalText } from './refusal-text';
+import { DepartmentSelect } from './DepartmentSelect';
 
 interface Props {
   user: AdminUser;
@@ -87,14 +88,7 @@ export function UserEditDialog({ user, users, departments, roles, onClose, onSav
               </label>
               <label className="form-row">
                 <span className="form-label">{t('adminOrg.user.department')}</span>
-                <select className="input" value={departmentId ?? ''} onChange={(e) => setDepartmentId(e.target.value === '' ? null : e.target.value)} data-testid="admin-user-department">
-                  <option value="">{t('adminOrg.user.noDepartment')}</option>
-                  {tree.map((n) => (
-                    <option key={n.department.id} value={n.department.id}>
-                      {`${'\u3000'.repeat(n.depth)}${n.department.name}`}
-                    </option>
-                  ))}
-                </select>
+                <DepartmentSelect value={departmentId} options={tree} noneLabel={t('adminOrg.user.noDepartment')} onChange={setDepartmentId} testId="admin-user-department" />
               </label>
               <label className="form-row is-wide">
                 <span className="form-label">

@@ -25,6 +25,7 @@ import {
   type TreeRow,
 } from '../admin/admin-org-view';
 import { refusalText } from '../admin/refusal-text';
+import { DepartmentSelect } from '../admin/DepartmentSelect';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Icon } from '../components/icons';
 import { useT, type Translator } from '../i18n/use-t';
@@ -287,14 +288,7 @@ function DepartmentDialogView({ dialog, departments, onClose, onSaved }: { dialo
             {dialog.mode !== 'rename' && (
               <label className="form-row">
                 <span className="form-label">{t('adminOrg.department.parent')}</span>
-                <select className="input" value={parentId ?? ''} onChange={(e) => setParentId(e.target.value === '' ? null : e.target.value)} data-testid="admin-dept-parent">
-                  <option value="">{t('adminOrg.department.parentTop')}</option>
-                  {options.map((n) => (
-                    <option key={n.department.id} value={n.department.id}>
-                      {`${'\u3000'.repeat(n.depth)}${n.department.name}`}
-                    </option>
-                  ))}
-                </select>
+                <DepartmentSelect value={parentId} options={options} noneLabel={t('adminOrg.department.parentTop')} onChange={setParentId} testId="admin-dept-parent" />
               </label>
             )}
             {dialog.mode === 'move' && <p className="form-hint org-dialog-hint">{t('adminOrg.department.moveHint')}</p>}

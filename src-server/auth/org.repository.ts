@@ -1,6 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { permissionActions, isBuiltinRole, roleIssues, type RoleDefinition } from '../../src-shared/permissions/access';
 import type { AdminDepartment, AdminRole, AdminUserUpdate, OrgRefusalReason } from '../../src-shared/sync/protocol.contract';
+import type { UserRow } from './user.repository';
 import type { SqlRunner, SqlStore } from '../store/sql-store';
 import { bumpOrgVersion, loadRoles, parseRoles } from './org.store';
 
@@ -31,16 +32,8 @@ interface DepartmentRow {
   created_at: number;
 }
 
-interface OrgUserRow {
-  id: string;
-  username: string;
-  name: string;
-  role: string;
-  roles: string | null;
-  department: string | null;
-  manager_id: string | null;
-  disabled_at: number | null;
-}
+/** A users row without its password hash, which nothing here reads. */
+type OrgUserRow = Omit<UserRow, 'password_hash'>;
 
 const toDepartment = (r: DepartmentRow, userCount: number): AdminDepartment => ({
   id: r.id,

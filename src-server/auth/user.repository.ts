@@ -67,7 +67,8 @@ export function sessionExpired(lastSeenAt: number, now: number, sessionIdleMs: n
   return sessionIdleMs > 0 && now - lastSeenAt > sessionIdleMs;
 }
 
-interface UserRow {
+/** A users row as stored. */
+export interface UserRow {
   id: string;
   username: string;
   name: string;
