@@ -1,4 +1,4 @@
-import type { AdminAuditPage } from '../../src-shared/sync/protocol.contract';
+import { adminAuditValue, type AdminAuditPage, type AdminAuditValue } from '../../src-shared/sync/protocol.contract';
 import type { SqlRunner } from '../store/sql-store';
 
 /** One administrator's change, as the audit keeps it. */
@@ -12,8 +12,8 @@ export interface AdminAuditEntry {
   /** The department id, role code, user id or device id acted on. */
   target: string;
   /** The thing before and after, as the admin screens show it; null where it did not exist. */
-  before: unknown;
-  after: unknown;
+  before: AdminAuditValue;
+  after: AdminAuditValue;
 }
 
 /**
@@ -31,13 +31,14 @@ export class AdminAuditRepository {
       entry.address?.slice(0, 100) ?? null,
       entry.action,
       entry.target,
-      entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
+      entry.before === null ? null : JSON.stringify(entry.before),
+      entry.after === null ? null : JSON.stringify(entry.after),
     ]);
   }
 
   /** Newest first; `before`: the `nextBefore` of the previous page. */
   async page(before: number | undefined, limit: number): Promise<AdminAuditPage> {
+    // Stored values are checked on the way out, so what the route answers is what the type says.
     const rows = await this.db.all<{ id: number; at: number; user_id: string; name: string | null; device_id: string | null; address: string | null; action: string; target: string; old_value: string | null; new_value: string | null }>(
       `SELECT a.id, a.at, a.user_id, u.name, a.device_id, a.address, a.action, a.target, a.old_value, a.new_value FROM admin_audit a LEFT JOIN users u ON u.id = a.user_id${before !== undefined ? ' WHERE a.id < ?' : ''} ORDER BY a.id DESC LIMIT ?`,
       before !== undefined ? [before, limit + 1] : [limit + 1],
@@ -53,8 +54,8 @@ export class AdminAuditRepository {
         address: r.address,
         action: r.action,
         target: r.target,
-        before: r.old_value === null ? null : (JSON.parse(r.old_value) as unknown),
-        after: r.new_value === null ? null : (JSON.parse(r.new_value) as unknown),
+        before: r.old_value === null ? null : adminAuditValue.parse(JSON.parse(r.old_value)),
+        after: r.new_value === null ? null : adminAuditValue.parse(JSON.parse(r.new_value)),
       })),
       nextBefore: more ? Number(page[page.length - 1]!.id) : null,
     };

@@ -27,6 +27,7 @@ import { AuthError, type UserRepository } from '../auth/user.repository';
 import { SignInService } from '../auth/sign-in.service';
 import { AdminService } from '../auth/admin.service';
 import { AdminAuditRepository } from '../auth/admin-audit.repository';
+import type { AdminAuditValue } from '../../src-shared/sync/protocol.contract';
 import { OrgError, OrgRepository } from '../auth/org.repository';
 import { type CommitNote, type Session, type SyncService } from '../sync/sync.service';
 import { ORG_CHANGED } from '../auth/org.store';
@@ -239,7 +240,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
   const adminAudit = new AdminAuditRepository(store);
   /** Records an administrator's change once it succeeded: who, from where, what before and after. */
-  const audited = (request: FastifyRequest, session: Session, action: string, target: string, before: unknown, after: unknown) =>
+  const audited = (request: FastifyRequest, session: Session, action: string, target: string, before: AdminAuditValue, after: AdminAuditValue) =>
     adminAudit.record({ at: Date.now(), userId: session.user.id, deviceId: session.deviceId, address: request.ip, action, target, before, after });
   const idParam = (request: FastifyRequest): string => {
     const id = parse(z.object({ id: z.string().min(1).max(64) }), request.params).id;

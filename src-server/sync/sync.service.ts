@@ -644,9 +644,7 @@ export class SyncService {
   async startFirstSync(session: Session): Promise<void> {
     const print = encodePrint(accessPrint(session.access));
     await this.store.run(
-      this.store.dialect === 'pg'
-        ? 'INSERT INTO device_access (device_id, baseline, target, progress, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (device_id) DO UPDATE SET baseline = EXCLUDED.baseline, target = NULL, progress = NULL, updated_at = EXCLUDED.updated_at'
-        : 'INSERT INTO device_access (device_id, baseline, target, progress, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (device_id) DO UPDATE SET baseline = excluded.baseline, target = NULL, progress = NULL, updated_at = excluded.updated_at',
+      'INSERT INTO device_access (device_id, baseline, target, progress, updated_at) VALUES (?, ?, NULL, NULL, ?) ON CONFLICT (device_id) DO UPDATE SET baseline = excluded.baseline, target = NULL, progress = NULL, updated_at = excluded.updated_at',
       [session.deviceId, print, this.now()],
     );
   }

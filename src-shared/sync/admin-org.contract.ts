@@ -8,6 +8,10 @@ import {
   adminRoleDeleted,
   adminRolesResponse,
   adminUser,
+  type AdminDepartmentCreate,
+  type AdminDepartmentUpdate,
+  type AdminRoleCreate,
+  type AdminRoleUpdate,
   type AdminUserUpdate,
   type OrgRefusal,
 } from './protocol.contract';
@@ -51,7 +55,10 @@ export type OrgAnswer<T> = { ok: true; value: T } | { ok: false; refusal: OrgRef
 const seg = encodeURIComponent;
 
 /** The HTTP request of an admin org call: method, path under the server's base, and JSON body. */
-export function adminOrgRoute(request: AdminOrgRequest): { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown } {
+/** The JSON body an admin org call sends (an empty object for a reset). */
+export type AdminOrgBody = AdminDepartmentCreate | AdminDepartmentUpdate | AdminRoleCreate | AdminRoleUpdate | AdminUserUpdate | Record<string, never>;
+
+export function adminOrgRoute(request: AdminOrgRequest): { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: AdminOrgBody } {
   switch (request.op) {
     case 'departments':
       return { method: 'GET', path: '/v1/admin/departments' };

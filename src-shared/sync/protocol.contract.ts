@@ -354,21 +354,6 @@ export type AdminLoginEntry = z.infer<typeof adminLoginEntry>;
 export const adminLoginsPage = z.object({ entries: z.array(adminLoginEntry), nextBefore: z.number().int().nullable() });
 export type AdminLoginsPage = z.infer<typeof adminLoginsPage>;
 
-/** The audit of administrators' changes, newest first (`GET /v1/admin/audit`, the same paging as logins). */
-export const adminAuditEntry = z.object({
-  id: z.number().int(),
-  at: z.number().int(),
-  user: z.object({ id: z.string(), name: z.string().nullable() }),
-  deviceId: z.string().nullable(),
-  address: z.string().nullable(),
-  action: z.string(),
-  target: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
-});
-export type AdminAuditEntry = z.infer<typeof adminAuditEntry>;
-export const adminAuditPage = z.object({ entries: z.array(adminAuditEntry), nextBefore: z.number().int().nullable() });
-export type AdminAuditPage = z.infer<typeof adminAuditPage>;
 export const adminUnlockResponse = z.object({ id, username: z.string(), unlocked: z.boolean() });
 export const adminRevokeResponse = z.object({ id, revoked: z.boolean() });
 
@@ -423,10 +408,12 @@ export const adminDepartmentsResponse = z.object({ departments: z.array(adminDep
 const departmentName = z.string().trim().min(1).max(60);
 /** POST /v1/admin/departments; `parentId` null or absent: at the top, under the company. */
 export const adminDepartmentCreate = z.object({ name: departmentName, parentId: id.nullable().default(null) });
+export type AdminDepartmentCreate = z.input<typeof adminDepartmentCreate>;
 /** PATCH /v1/admin/departments/:id: rename, move (a new parent, null for the top), or both. */
 export const adminDepartmentUpdate = z
   .object({ name: departmentName.optional(), parentId: id.nullable().optional() })
   .refine((v) => v.name !== undefined || v.parentId !== undefined, 'say what to change: name or parentId');
+export type AdminDepartmentUpdate = z.infer<typeof adminDepartmentUpdate>;
 export const adminDepartmentDeleted = z.object({ id, deleted: z.literal(true) });
 
 /** A role with how many users hold it; `customized`: a built-in role an admin has changed (it can be reset). */
@@ -435,8 +422,10 @@ export type AdminRole = z.infer<typeof adminRole>;
 export const adminRolesResponse = z.object({ roles: z.array(adminRole) });
 /** POST /v1/admin/roles: a custom role. */
 export const adminRoleCreate = z.object({ code: roleCode, definition: roleDefinition });
+export type AdminRoleCreate = z.infer<typeof adminRoleCreate>;
 /** PUT /v1/admin/roles/:code: a role's whole definition (built-in or custom). */
 export const adminRoleUpdate = z.object({ definition: roleDefinition });
+export type AdminRoleUpdate = z.infer<typeof adminRoleUpdate>;
 export const adminRoleDeleted = z.object({ code: z.string(), deleted: z.literal(true) });
 
 /** PATCH /v1/admin/users/:id: what to change; `departmentId` / `managerId` null clear them. Answers the adminUser. */
@@ -450,3 +439,25 @@ export const adminUserUpdate = z
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'say what to change');
 export type AdminUserUpdate = z.infer<typeof adminUserUpdate>;
+
+/**
+ * What an audited administrator's change acted on, before and after, as the admin screens show it:
+ * a role, a user, a department, a lock or a device's revocation; null where it did not exist.
+ */
+export const adminAuditValue = z.union([adminRole, adminUser, adminDepartment, z.object({ locked: z.boolean() }), z.object({ revoked: z.boolean() })]).nullable();
+export type AdminAuditValue = z.infer<typeof adminAuditValue>;
+/** The audit of administrators' changes, newest first (`GET /v1/admin/audit`, the same paging as logins). */
+export const adminAuditEntry = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  user: z.object({ id: z.string(), name: z.string().nullable() }),
+  deviceId: z.string().nullable(),
+  address: z.string().nullable(),
+  action: z.string(),
+  target: z.string(),
+  before: adminAuditValue,
+  after: adminAuditValue,
+});
+export type AdminAuditEntry = z.infer<typeof adminAuditEntry>;
+export const adminAuditPage = z.object({ entries: z.array(adminAuditEntry), nextBefore: z.number().int().nullable() });
+export type AdminAuditPage = z.infer<typeof adminAuditPage>;
